@@ -59,11 +59,11 @@ export async function runAgent(def: AgentDefinition, args: readonly string[], io
     if (env.timeoutMs === undefined || env.timeoutMs <= 0) return;
     const ms = Math.max(100, env.timeoutMs * (1 - TIMEOUT_MARGIN));
     timer = setTimeout(() => {
-      ac.abort(new Error(`${action} timed out after ${Math.round(ms)} ms`));
-      exitReason(`${action} did not complete within its timeout (${env.timeoutMs} ms)`);
+      // settle first: a handler that returns on abort must not turn a timeout into success
       resolve(OCF.ERR_GENERIC);
-    }, ms);
-    timer.unref();
+      exitReason(`${action} did not complete within its timeout (${env.timeoutMs} ms)`);
+      ac.abort(new Error(`${action} timed out after ${Math.round(ms)} ms`));
+    }, ms); // kept referenced: a handler stuck on unref'd I/O must still end with an exit code
   });
   try {
     return await Promise.race([handler(ctx), deadline]);

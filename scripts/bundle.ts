@@ -22,6 +22,8 @@ const result = await build({
   supported: { 'dynamic-import': false },
   define: { LVSHA_VERSION: JSON.stringify(pkg.version) },
   logLevel: 'warning',
+  // src/native/load.ts reads import.meta only when run from source (ESM); the bundle uses __dirname
+  logOverride: { 'empty-import-meta': 'silent' },
   metafile: true,
   plugins: [
     {

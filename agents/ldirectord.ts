@@ -1,15 +1,52 @@
-/** ocf:lvsha:ldirectord — placeholder until the director lands (issue #4). */
+/**
+ * ocf:lvsha:ldirectord — the LVS director for an unchanged ldirectord.cf.
+ * Parameter-compatible with ocf:heartbeat:ldirectord (configfile, ldirectord).
+ * Meta-data says OCF 1.0, so Pacemaker uses legacy reload (SIGHUP) for changes of
+ * non-unique parameters; reload-agent does the same but is not advertised
+ * (ocf-tester's DTD rejects it). Implementations load per action (src/director/agent.ts).
+ */
 import type { AgentDefinition } from '../src/ocf/types.ts';
-import { OCF } from '../src/ocf/exit-codes.ts';
+
+const impl = () => import('../src/director/agent.ts');
 
 const agent: AgentDefinition = {
   metadata: {
-    name: 'ldirectord', version: '0.1', ocfVersion: '1.0',
-    shortdesc: 'LVS director (ldirectord-compatible)',
-    longdesc: 'Runs the lvsha director daemon for an ldirectord.cf file.',
-    parameters: [{ name: 'configfile', shortdesc: 'configuration file', longdesc: 'Path of ldirectord.cf.', type: 'string', default: '/etc/ha.d/ldirectord.cf', unique: true }],
-    actions: [{ name: 'start', timeout: 15 }, { name: 'stop', timeout: 15 }, { name: 'monitor', timeout: 10, interval: 20, depth: 0 }, { name: 'meta-data', timeout: 10 }, { name: 'validate-all', timeout: 10 }],
+    name: 'ldirectord', version: '1.0', ocfVersion: '1.0',
+    shortdesc: 'LVS director: health-checks real servers and programs kernel IPVS (ldirectord-compatible)',
+    longdesc:
+      'Runs the lvsha director daemon for an existing ldirectord.cf. The daemon health-checks the real servers ' +
+      'concurrently and programs kernel IPVS over generic netlink (quiescent, fallback, maintenancedir, autoreload as ' +
+      'ldirectord). start returns once the first check pass is applied to the kernel. monitor checks that the daemon is ' +
+      'alive and that the kernel holds the virtual services it wants (OCF_CHECK_LEVEL=10: every real server and weight); ' +
+      'it is cheap (a status file and one netlink dump), unlike ocf:heartbeat:ldirectord\'s. If the daemon dies the ' +
+      'IPVS table stays, so traffic keeps flowing until it is restarted. Needs the ip_vs kernel module.',
+    parameters: [
+      {
+        name: 'configfile', shortdesc: 'configuration file path', unique: true, type: 'string', default: '/etc/ha.d/ldirectord.cf',
+        longdesc: 'The full path of the ldirectord configuration file (unchanged ldirectord.cf syntax).',
+      },
+      {
+        name: 'ldirectord', shortdesc: 'ldirectord binary path (ignored)', type: 'string', default: '/usr/sbin/ldirectord',
+        longdesc: 'Accepted for compatibility with ocf:heartbeat:ldirectord and ignored: lvsha runs its own director.',
+      },
+    ],
+    actions: [
+      { name: 'start', timeout: 60 },
+      { name: 'stop', timeout: 30 },
+      { name: 'reload', timeout: 20 },
+      { name: 'monitor', timeout: 20, interval: 20, depth: 0 },
+      { name: 'meta-data', timeout: 5 },
+      { name: 'validate-all', timeout: 20 },
+    ],
   },
-  actions: { monitor: async () => OCF.NOT_RUNNING },
+  actions: {
+    start: async (c) => (await impl()).start(c),
+    stop: async (c) => (await impl()).stop(c),
+    monitor: async (c) => (await impl()).monitor(c),
+    status: async (c) => (await impl()).monitor(c),
+    reload: async (c) => (await impl()).reload(c),
+    'reload-agent': async (c) => (await impl()).reload(c),
+    'validate-all': async (c) => (await impl()).validateAll(c),
+  },
 };
 export default agent;

@@ -1,0 +1,165 @@
+/**
+ * Pacemaker CIB for an LVS director group (pure tree; rendering loads xml2js lazily).
+ *
+ * Layout: group "lvs" = VIP (ocf:lvsha:IPaddr2) [+ masq gateway IPaddr2] → ldirectord
+ * [→ IPVS sync master]; stickiness above any location score so nothing fails back.
+ */
+import {
+  IPADDR2_TIMEOUTS, IPVS_SYNC_TIMEOUTS, LDIRECTORD_TIMEOUTS, PING_TIMEOUTS, STONITH_TIMEOUTS,
+} from './agent-timeouts.ts';
+import type { Model } from './description.ts';
+
+/** Newest schema Debian 12's Pacemaker 2.1.5 ships (/usr/share/pacemaker/pacemaker-3.9.rng). */
+export const COROSYNC_SCHEMA = 'pacemaker-3.9';
+/** Heartbeat implies Pacemaker ≤ 1.1; pacemaker-1.0 is understood by every Heartbeat-era Pacemaker. */
+export const HEARTBEAT_SCHEMA = 'pacemaker-1.0';
+
+/** Ids of what `lvsha cluster apply` owns in a live CIB. */
+export const GROUP_ID = 'lvs';
+
+export interface CibOptions {
+  /** Swap the ocf:lvsha agents for stock ones (ocf:heartbeat:IPaddr2 + Dummy): a test aid while dist/ is not built. */
+  stockAgents?: boolean;
+}
+
+type Attrs = Record<string, string>;
+type El = { $?: Attrs; [child: string]: unknown };
+
+type Timeouts = Readonly<Record<'start' | 'stop' | 'monitor', { timeout: number; interval?: number }>>;
+
+function ops(id: string, t: Timeouts): El {
+  const op = (name: 'start' | 'stop' | 'monitor'): El => ({
+    $: { id: `${id}-${name}-${t[name].interval ?? 0}s`, name, interval: `${t[name].interval ?? 0}s`, timeout: `${t[name].timeout}s` },
+  });
+  return { op: [op('start'), op('stop'), op('monitor')] };
+}
+
+function nvset(tag: string, id: string, pairs: [string, string][]): El {
+  return { [tag]: { $: { id }, nvpair: pairs.map(([name, value]) => ({ $: { id: `${id}-${name}`, name, value } })) } };
+}
+
+function primitive(id: string, cls: string, provider: string | undefined, type: string, params: [string, string][], t: Timeouts): El {
+  const $: Attrs = { id, class: cls, type };
+  if (provider) $['provider'] = provider;
+  return { $, ...(params.length ? nvset('instance_attributes', `${id}-instance_attributes`, params) : {}), operations: ops(id, t) };
+}
+
+const cidrParams = (a: { addr: { text: string }; prefix: number; nic: string }): [string, string][] =>
+  [['ip', a.addr.text], ['cidr_netmask', String(a.prefix)], ['nic', a.nic]];
+
+export function cibTree(m: Model, opts: CibOptions = {}): { cib: El } {
+  const hb = m.stack === 'heartbeat';
+  const fencing = m.fences.length > 0;
+  const [ipProv, ldType, ldProv] = opts.stockAgents ? ['heartbeat', 'Dummy', 'heartbeat'] : ['lvsha', 'ldirectord', 'lvsha'];
+
+  const props: [string, string][] = [
+    ['stonith-enabled', fencing ? 'true' : 'false'],
+    // corosync's votequorum two_node gives a lone survivor quorum; heartbeat has no such rule for 2 nodes
+    ['no-quorum-policy', hb && m.nodes.length === 2 ? 'ignore' : 'stop'],
+    ['symmetric-cluster', 'true'],
+  ];
+  // no cluster-name: the controller copies corosync's cluster_name itself (pcs refuses to set it)
+
+  // ---- the group
+  const members: El[] = [];
+  members.push(primitive(`${GROUP_ID}-vip`, 'ocf', ipProv, 'IPaddr2', cidrParams(m.vip), IPADDR2_TIMEOUTS));
+  if (m.gateway) {
+    members.push(primitive(`${GROUP_ID}-gateway`, 'ocf', ipProv, 'IPaddr2', cidrParams(m.gateway), IPADDR2_TIMEOUTS));
+  }
+  members.push(primitive(`${GROUP_ID}-ldirectord`, 'ocf', ldProv, ldType,
+    opts.stockAgents ? [] : [['configfile', m.ldirectord.configfile]], LDIRECTORD_TIMEOUTS));
+  if (m.sync) {
+    members.push(primitive(`${GROUP_ID}-sync-master`, 'ocf', opts.stockAgents ? 'heartbeat' : 'lvsha', opts.stockAgents ? 'Dummy' : 'ipvs-sync',
+      opts.stockAgents ? [] : [['role', 'master'], ['mcast_interface', m.sync.mcastInterface], ['syncid', String(m.sync.syncid)]],
+      IPVS_SYNC_TIMEOUTS));
+  }
+
+  const primitives: El[] = [];
+  const clones: El[] = [];
+  const locations: El[] = [];
+  const colocations: El[] = [];
+
+  for (const f of m.fences) {
+    const params: [string, string][] = hb
+      ? [['hostlist', f.hosts.join(' ')], ...f.params]
+      : [['pcmk_host_list', f.hosts.join(' ')], ...f.params];
+    const p = primitive(f.id, 'stonith', undefined, f.agent, params, STONITH_TIMEOUTS);
+    if (hb && f.agent === 'external/ssh') {
+      // the ssh "device" exists on every node: run it everywhere
+      clones.push({ $: { id: `${f.id}-clone` }, primitive: p });
+    } else {
+      primitives.push(p);
+      // a device fencing exactly one node should not run on that node
+      if (f.hosts.length === 1) locations.push({ $: { id: `${f.id}-not-on-${f.hosts[0]}`, rsc: f.id, node: f.hosts[0]!, score: '-INFINITY' } });
+    }
+  }
+  if (m.ping) {
+    clones.push({
+      $: { id: 'ping-clone' },
+      ...nvset('meta_attributes', 'ping-clone-meta_attributes', [['interleave', 'true']]),
+      primitive: primitive('ping', 'ocf', 'pacemaker', 'ping', [
+        ['host_list', m.ping.hosts.map((h) => h.text).join(' ')], ['multiplier', String(m.ping.multiplier)],
+        ['dampen', m.ping.dampen], ['name', 'pingd'],
+      ], PING_TIMEOUTS),
+    });
+    locations.push({
+      $: { id: `${GROUP_ID}-needs-connectivity`, rsc: GROUP_ID },
+      rule: {
+        $: { id: `${GROUP_ID}-needs-connectivity-rule`, score: '-INFINITY', 'boolean-op': 'or' },
+        expression: [
+          { $: { id: `${GROUP_ID}-needs-connectivity-undef`, attribute: 'pingd', operation: 'not_defined' } },
+          { $: { id: `${GROUP_ID}-needs-connectivity-zero`, attribute: 'pingd', operation: 'lte', value: '0', type: 'number' } },
+        ],
+      },
+    });
+  }
+  if (m.sync) {
+    primitives.push(primitive(`${GROUP_ID}-sync-backup`, 'ocf', opts.stockAgents ? 'heartbeat' : 'lvsha', opts.stockAgents ? 'Dummy' : 'ipvs-sync',
+      opts.stockAgents ? [] : [['role', 'backup'], ['mcast_interface', m.sync.mcastInterface], ['syncid', String(m.sync.syncid)]],
+      IPVS_SYNC_TIMEOUTS));
+    // the backup daemon receives on a director that does not hold the group
+    colocations.push({ $: { id: `${GROUP_ID}-sync-backup-apart`, rsc: `${GROUP_ID}-sync-backup`, 'with-rsc': GROUP_ID, score: '-INFINITY' } });
+  }
+  if (m.preferred) {
+    locations.push({ $: { id: `${GROUP_ID}-prefers-${m.preferred.node}`, rsc: GROUP_ID, node: m.preferred.node, score: String(m.preferred.score) } });
+  }
+
+  const resources: El = {};
+  if (primitives.length) resources['primitive'] = primitives;
+  if (clones.length) resources['clone'] = clones;
+  resources['group'] = { $: { id: GROUP_ID }, primitive: members };
+
+  const constraints: El = {};
+  if (locations.length) constraints['rsc_location'] = locations;
+  if (colocations.length) constraints['rsc_colocation'] = colocations;
+
+  const defaults: [string, string][] = [
+    ['resource-stickiness', m.stickiness],
+    ['migration-threshold', String(m.migrationThreshold)],
+  ];
+  if (m.failureTimeout) defaults.push(['failure-timeout', m.failureTimeout]);
+
+  return {
+    cib: {
+      $: { 'validate-with': hb ? HEARTBEAT_SCHEMA : COROSYNC_SCHEMA, admin_epoch: '0', epoch: '1', num_updates: '0' },
+      configuration: {
+        crm_config: nvset('cluster_property_set', 'cib-bootstrap-options', props),
+        nodes: '',
+        resources,
+        constraints,
+        rsc_defaults: nvset('meta_attributes', 'rsc-options', defaults),
+      },
+      status: '',
+    },
+  };
+}
+
+export async function renderXml(tree: object): Promise<string> {
+  const { Builder } = (await import('xml2js')).default;
+  const b = new Builder({ renderOpts: { pretty: true, indent: '  ', newline: '\n' }, xmldec: { version: '1.0', encoding: 'UTF-8' } });
+  return `${b.buildObject(tree)}\n`;
+}
+
+export async function renderCib(m: Model, opts: CibOptions = {}): Promise<string> {
+  return renderXml(cibTree(m, opts));
+}

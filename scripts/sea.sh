@@ -35,5 +35,5 @@ npx postject "$work/lvsha" NODE_SEA_BLOB "$work/lvsha.blob" \
 chmod 755 "$work/lvsha"
 "$work/lvsha" --version >/dev/null || { echo "sea: the new binary does not run" >&2; exit 1; }
 mv "$work/lvsha" dist/lvsha
-for agent in IPaddr2 ldirectord; do ln -sfn ../../lvsha "dist/resource.d/lvsha/$agent"; done
+for agent in IPaddr2 ldirectord ipvs-sync; do ln -sfn ../../lvsha "dist/resource.d/lvsha/$agent"; done
 echo "sea: dist/lvsha $(du -h dist/lvsha | cut -f1), agents: $(ls dist/resource.d/lvsha | tr '\n' ' ')"

@@ -4,6 +4,7 @@ import type { AgentDefinition } from './ocf/types.ts';
 export const AGENTS: Readonly<Record<string, () => Promise<AgentDefinition>>> = {
   IPaddr2: async () => (await import('../agents/IPaddr2.ts')).default,
   ldirectord: async () => (await import('../agents/ldirectord.ts')).default,
+  'ipvs-sync': async () => (await import('../agents/ipvs-sync.ts')).default,
 };
 
 export function isAgentName(name: string): boolean {

@@ -18,6 +18,7 @@ const tools = (process.env['LVSHA_BENCH_TOOLS'] ?? 'lvsha,keepalived,ldirectord'
 const intervalFor = (n: number) => Number(process.env['LVSHA_BENCH_INTERVAL'] ?? (n <= 100 ? 1 : n <= 1000 ? 2 : 10));
 const PASSES = Number(process.env['LVSHA_BENCH_PASSES'] ?? '3');
 const WARMUP = Number(process.env['LVSHA_BENCH_WARMUP'] ?? '2');
+const WARMUP_CHECKS = Number(process.env['LVSHA_BENCH_WARMUP_CHECKS'] ?? '3000');
 const ldirectordMax = Number(process.env['LVSHA_BENCH_LDIRECTORD_MAX'] ?? '100');
 const dir = mkdtempSync(path.join(tmpdir(), 'lvsha-hcb-'));
 chmodSync(dir, 0o755); // nginx workers run as nobody
@@ -192,9 +193,10 @@ async function measure(toolName: string, n: number): Promise<Row> {
       if (Date.now() > startDeadline) throw new Error(`${toolName}: first pass incomplete (${count(tool.uri) - base}/${n})`);
       await sleep(100);
     }
-    // Warm-up (JIT tiering, pools): WARMUP more passes, not measured.
-    const warmTarget = count(tool.uri) + n * WARMUP;
-    const warmDeadline = Date.now() + (intervalS * 1000 + Math.max(30_000, n * 20)) * WARMUP;
+    // Warm-up, not measured: V8 needs ~1000-3000 checks to tier up the hot path (JIT), so at least WARMUP_CHECKS.
+    const warmPasses = Math.max(WARMUP, Math.ceil(WARMUP_CHECKS / n));
+    const warmTarget = count(tool.uri) + n * warmPasses;
+    const warmDeadline = Date.now() + (intervalS * 1000 + Math.max(30_000, n * 20)) * warmPasses;
     while (count(tool.uri) < warmTarget && Date.now() < warmDeadline) await sleep(50);
     // Steady state: the next PASSES full passes.
     await sleep(200);
@@ -251,7 +253,7 @@ async function main(): Promise<void> {
     try { sh('ip', ['netns', 'del', NS]); } catch { /* already gone */ }
     if (logFd >= 0) closeSync(logFd);
   }
-  console.log(`\nHealth-check bench: HTTP GET of an 11-byte page, interval ${sizes.map((n) => `${intervalFor(n)} s @${n}`).join(', ')}, ${WARMUP} warm-up + ${PASSES} measured passes, 2 cores, nginx (1 worker) on 127.10.x.y in netns ${NS}`);
+  console.log(`\nHealth-check bench: HTTP GET of an 11-byte page, interval ${sizes.map((n) => `${intervalFor(n)} s @${n}`).join(', ')}, warm-up ≥ ${WARMUP} passes and ≥ ${WARMUP_CHECKS} checks, then ${PASSES} measured passes, 2 cores, nginx (1 worker) on 127.10.x.y in netns ${NS}`);
   console.log('tool        reals   pass(s)   CPU-s/1000 checks   RSS(MB)   note');
   for (const r of rows) console.log(`${r.tool.padEnd(11)} ${String(r.n).padStart(6)} ${fmt(r.passS).padStart(9)} ${fmt(r.cpuPer1000, 4).padStart(19)} ${fmt(r.rssMB, 1).padStart(9)}   ${r.note}`);
   console.log('\nratios (reference ÷ lvsha; > 1 means lvsha is better)');

@@ -22,8 +22,8 @@ const sh = (cmd: string, args: string[], input?: string) => execFileSync(cmd, ar
 const clear = () => sh('ipvsadm', ['-C']);
 const count = () => sh('ipvsadm', ['-S', '-n']).split('\n').filter(Boolean).length;
 
-const vip = (i: number) => `10.100.${i >> 8}.${(i & 255) + 1}`;
-const rip = (i: number, j: number) => `10.${200 + (j % 50)}.${i >> 8}.${(i & 255) + 1}`;
+const vip = (i: number) => `10.100.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+const rip = (i: number, j: number) => `10.${200 + (j % 50)}.${Math.floor(i / 250)}.${(i % 250) + 1}`;
 const services = Array.from({ length: N }, (_, i) => ({
   service: `TCP ${vip(i)}:80`, scheduler: 'wrr',
   destinations: Array.from({ length: M }, (_, j) => ({ address: `${rip(i, j)}:${8000 + j}`, forward: 'masq', weight: 1 })),

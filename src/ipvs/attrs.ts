@@ -46,7 +46,8 @@ export class AttrWriter {
   raw(type: number, payload: Uint8Array): this {
     const alen = 4 + payload.length;
     const pad = (4 - (alen % 4)) % 4;
-    const b = Buffer.alloc(alen + pad);
+    const b = Buffer.allocUnsafe(alen + pad); // pooled: many tiny buffers per request
+    if (pad) b.fill(0, alen);
     hostU16(b, alen, 0);
     hostU16(b, type, 2);
     Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).copy(b, 4);
@@ -55,11 +56,11 @@ export class AttrWriter {
     return this;
   }
   u8(type: number, v: number): this { return this.raw(type, Buffer.from([v & 0xff])); }
-  u16(type: number, v: number): this { const b = Buffer.alloc(2); hostU16(b, v, 0); return this.raw(type, b); }
-  be16(type: number, v: number): this { const b = Buffer.alloc(2); b.writeUInt16BE(v, 0); return this.raw(type, b); }
-  u32(type: number, v: number): this { const b = Buffer.alloc(4); hostU32(b, v >>> 0, 0); return this.raw(type, b); }
-  be32(type: number, v: number): this { const b = Buffer.alloc(4); b.writeUInt32BE(v >>> 0, 0); return this.raw(type, b); }
-  u64(type: number, v: bigint): this { const b = Buffer.alloc(8); LE ? b.writeBigUInt64LE(v) : b.writeBigUInt64BE(v); return this.raw(type, b); }
+  u16(type: number, v: number): this { const b = Buffer.allocUnsafe(2); hostU16(b, v, 0); return this.raw(type, b); }
+  be16(type: number, v: number): this { const b = Buffer.allocUnsafe(2); b.writeUInt16BE(v, 0); return this.raw(type, b); }
+  u32(type: number, v: number): this { const b = Buffer.allocUnsafe(4); hostU32(b, v >>> 0, 0); return this.raw(type, b); }
+  be32(type: number, v: number): this { const b = Buffer.allocUnsafe(4); b.writeUInt32BE(v >>> 0, 0); return this.raw(type, b); }
+  u64(type: number, v: bigint): this { const b = Buffer.allocUnsafe(8); LE ? b.writeBigUInt64LE(v) : b.writeBigUInt64BE(v); return this.raw(type, b); }
   /** NUL-terminated string. */
   str(type: number, s: string): this { return this.raw(type, Buffer.concat([Buffer.from(s, 'utf8'), Buffer.alloc(1)])); }
   nest(type: number, inner: AttrWriter): this { return this.raw(type, inner.buffer()); }

@@ -41,7 +41,7 @@ const CSUM_OF_NUM: TunnelChecksum[] = ['nocsum', 'csum', 'remcsum'];
 
 /** 16-byte union nf_inet_addr, as ipvsadm/keepalived send it. */
 function addr16(address: string): Buffer {
-  const b = Buffer.alloc(16);
+  const b = Buffer.allocUnsafe(16).fill(0);
   addrToBytes(address).copy(b);
   return b;
 }

@@ -115,7 +115,16 @@ export function familyOf(address: string): Family {
 
 /** Address → bytes (4 for IPv4, 16 for IPv6). */
 export function addrToBytes(address: string): Buffer {
-  if (isIPv4(address)) return Buffer.from(address.split('.').map(Number));
+  if (isIPv4(address)) {
+    const b = Buffer.allocUnsafe(4);
+    let i = 0, n = 0;
+    for (let k = 0; k < address.length; k++) {
+      const c = address.charCodeAt(k);
+      if (c === 46) { b[i++] = n; n = 0; } else n = n * 10 + c - 48;
+    }
+    b[i] = n;
+    return b;
+  }
   if (!isIPv6(address)) throw new TypeError(`not an IP address: ${address}`);
   let a = address;
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(a);
@@ -152,7 +161,11 @@ export function bytesToAddr(family: Family, b: Uint8Array): string {
 }
 
 /** Normalise an address to the form the kernel will report back. */
-export function canonicalAddr(address: string): string { return bytesToAddr(familyOf(address), addrToBytes(address)); }
+export function canonicalAddr(address: string): string {
+  // fast path: an IPv4 dotted quad without leading zeros is already canonical
+  if (/^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(address)) return address;
+  return bytesToAddr(familyOf(address), addrToBytes(address));
+}
 
 /** "10.0.0.1:80" / "[2001:db8::1]:80". */
 export function formatAddrPort(address: string, port: number): string {

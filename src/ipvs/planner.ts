@@ -10,7 +10,7 @@
  */
 import type { Op } from './codec.ts';
 import {
-  canonicalAddr, destKeyId, serviceKeyId, type Destination, type Service, type SyncDaemon, type Table, type Timeouts,
+  serviceKeyId, type Destination, type Service, type SyncDaemon, type Table, type Timeouts,
 } from './model.ts';
 import type { DesiredTable } from './validate.ts';
 
@@ -38,7 +38,8 @@ export function sameDestSettings(want: Destination, have: Destination): boolean 
   return true;
 }
 
-const dkey = (d: Pick<Destination, 'address' | 'port'>) => destKeyId({ address: canonicalAddr(d.address), port: d.port });
+// addresses are canonical already (validate.ts and the decoder produce inet_ntop forms)
+const dkey = (d: Pick<Destination, 'address' | 'port'>) => `${d.address}|${d.port}`;
 
 export function plan(desired: DesiredTable, current: CurrentState): Op[] {
   const ops: Op[] = [];

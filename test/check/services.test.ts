@@ -1,5 +1,8 @@
 // Integration: every negotiate service against a real Debian daemon on 127.0.0.1 (non-standard ports,
 // configs in a temp dir, started and stopped by PID here). Each service: an up case and a down case.
+// NNTP has no light Debian server (inn2 is a full news system; leafnode refuses to start without a
+// globally unique FQDN), so nntp is covered by the scripted server in test/unit/check/protocols.test.ts.
+// Set LVSHA_CHECK_ONLY=<regex> to run some services, LVSHA_CHECK_KEEP=1 to keep their temp dirs.
 import t from 'tap';
 import { chmodSync, chownSync, mkdirSync, writeFileSync, cpSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';

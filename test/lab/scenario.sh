@@ -30,7 +30,7 @@ VIP=10.77.0.100 GW=10.77.1.254 CLIENT=10.77.0.50
 CHECKINTERVAL=${LAB_CHECKINTERVAL:-2} CHECKTIMEOUT=${LAB_CHECKTIMEOUT:-3}
 LD_MON=${LAB_LD_MON:-20s}     # ldirectord monitor interval (agent default 20s): S5 detection time depends on it
 REF_IP_MON=${LAB_REF_IP_MON:-30s} # reference IPaddr2 monitor (bash IPaddr2 monitor costs ~1.7 s CPU under TCG)
-if ((SLOW)); then OPTO=180s SLACK=15 OUTAGE_MAX=150; else OPTO= SLACK=3 OUTAGE_MAX=30; fi
+if ((SLOW)); then OPTO=180s SLACK=15 OUTAGE_MAX=150 START_WAIT=900; else OPTO= SLACK=3 OUTAGE_MAX=30 START_WAIT=120; fi
 PASSN=0 FAILN=0
 
 now() { date +%s.%N; }
@@ -82,6 +82,7 @@ cleanup_method() {
 	local p
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	PIDS=()
+	for p in node1 node2; do "$C" crash-node "$p" >>"$LOG" 2>&1; done # hard stop: a graceful one takes minutes under TCG
 	"$C" down >>"$LOG" 2>&1
 	for p in client real1 real2 real3; do ip netns del "$PFX-$p" 2>/dev/null; done
 	if [[ -n ${W:-} && -d $W ]]; then
@@ -195,7 +196,7 @@ build_lvsha_provider() {
 	rm -rf "$d"; mkdir -p "$d"
 	for e in "$ROOT"/dist/resource.d/lvsha/*; do [[ -e $e ]] && ln -s "$(readlink -f "$e")" "$d/${e##*/}"; done
 	[[ -e $d/ipvs-sync ]] || { ln -s "$D/ocf/ipvs-sync" "$d/ipvs-sync"; say "NOTE: dist/resource.d/lvsha has no ipvs-sync: using the lab stand-in test/lab/ocf/ipvs-sync"; result ipvs_sync_agent "lab stand-in (test/lab/ocf/ipvs-sync)"; }
-	echo "$d"
+	LVSHA_PROV=$d
 }
 
 # ------------------------------------------------------------------ topology + cluster
@@ -212,12 +213,16 @@ setup_method() {
 	for i in 1 2 3; do mkdir -p "$W/www$i"; echo "real$i" >"$W/www$i/index.html"; echo OK >"$W/www$i/check.html"; done
 	export LAB_COROSYNC_CONF= LAB_AUTHKEY= LAB_OCF_PROVIDERS="lvshalab=$D/ocf"
 	if [[ $STACK == lvsha ]]; then
-		write_lvsha_description "$METHOD"
-		"${LVSHA[@]}" cluster init --description "$W/lab.lvsha" --out "$W/init" >"$W/init.log" 2>&1 ||
-			{ cat "$W/init.log" >>"$LOG"; bad setup "lvsha cluster init failed: $(tail -3 "$W/init.log" | tr '\n' ' ')"; return 1; }
+		if [[ -n ${LAB_INIT_DIR:-} && -f $LAB_INIT_DIR/$M/cib.xml ]]; then # generated natively by run.sh (same command)
+			cp -r "$LAB_INIT_DIR/$M" "$W/init"; cp "$LAB_INIT_DIR/$M.lvsha" "$W/lab.lvsha"
+		else
+			write_lvsha_description "$METHOD"
+			"${LVSHA[@]}" cluster init --description "$W/lab.lvsha" --out "$W/init" >"$W/init.log" 2>&1 ||
+				{ cat "$W/init.log" >>"$LOG"; bad setup "lvsha cluster init failed: $(tail -3 "$W/init.log" | tr '\n' ' ')"; return 1; }
+		fi
 		cp "$W/init/ldirectord.cf" "$W/ldirectord.cf"
 		export LAB_COROSYNC_CONF=$W/init/corosync.conf LAB_AUTHKEY=$W/init/authkey
-		LAB_OCF_PROVIDERS+=" lvsha=$(build_lvsha_provider)"
+		build_lvsha_provider; LAB_OCF_PROVIDERS+=" lvsha=$LVSHA_PROV"
 	else
 		write_reference_config "$FWD"
 	fi
@@ -273,9 +278,9 @@ setup_method() {
 		"$C" exec node1 cibadmin --replace -o constraints --xml-file "$W/constraints.xml" || { bad setup "cibadmin constraints"; return 1; }
 	fi
 	"$C" exec node1 cibadmin -Q -o configuration >"$W/cib-live.xml" 2>/dev/null
-	inns "$PFX-client" "$NODEJS" "$D/client.js" http "http://$VIP/" "$CL" 200 1000 1800 &
+	inns "$PFX-client" "$NODEJS" "$D/client.cjs" http "http://$VIP/" "$CL" 200 1000 1800 &
 	PIDS+=($!)
-	if ! wait_until 400 any_serving; then
+	if ! wait_until "$START_WAIT" any_serving; then
 		bad setup "group never served (states: node1 $(state node1); node2 $(state node2))"
 		"$C" exec node1 crm_mon -1rf >>"$LOG" 2>&1
 		return 1
@@ -412,7 +417,7 @@ s3_crash() { # with S7: a long-lived echo connection through the VIP, synced to 
 	local with7=$1 t5 e0 synced=0
 	if ((with7)); then
 		say "S7 open a long-lived TCP connection to $VIP:7"
-		inns "$PFX-client" "$NODEJS" "$D/client.js" echo "$VIP" 7 "$EL" 200 600 &
+		inns "$PFX-client" "$NODEJS" "$D/client.cjs" echo "$VIP" 7 "$EL" 200 600 &
 		PIDS+=($!)
 		WPOLL=1 wait_until 60 grep -q ' ok 5$' "$EL" || bad s7_echo_connected "echo connection did not work ($(tail -2 "$EL" 2>/dev/null | tr '\n' ' '))"
 		synced_on_b() { inns "$PFX-$B" ipvsadm -Lnc 2>/dev/null | grep -q "ESTABLISHED.*$VIP:7"; }
@@ -428,7 +433,7 @@ s3_crash() { # with S7: a long-lived echo connection through the VIP, synced to 
 	t5=$(nowms)
 	ip -n "$PFX-$A" link set eth1 down
 	"$C" crash-node "$A" >>"$LOG" 2>&1
-	WPOLL=0.2 wait_until 400 serving "$B" || bad s3_failover "group did not come up on $B ($(state "$B"))"
+	WPOLL=0.2 wait_until "$START_WAIT" serving "$B" || bad s3_failover "group did not come up on $B ($(state "$B"))"
 	result s3_vip_on_survivor_s "$(dms "$t5" "$(ev "$B" "$t5" 'vip=1')")"
 	result s3_ipvs_service_on_survivor_s "$(dms "$t5" "$(ev "$B" "$t5" 'svc=1')")"
 	result s3_both_reals_on_survivor_s "$(dms "$t5" "$(ev "$B" "$t5" 'r1=1 r2=1')")"
@@ -475,6 +480,10 @@ s4_return() {
 }
 
 # ------------------------------------------------------------------ main
+if [[ ${1:-} == --write-description ]]; then # run.sh: write the lab description for method $2 to $3 (no root needed)
+	M=$2; W=$(dirname "$3"); [[ $M == nat ]] && R=(x 10.77.1.11 10.77.1.12 10.77.1.13) METHOD=masq || R=(x 10.77.0.11 10.77.0.12 10.77.0.13) METHOD=gate
+	write_lvsha_description "$METHOD"; mv "$W/lab.lvsha" "$3"; trap - EXIT; exit 0
+fi
 say "lab: stack=$STACK methods=$METHODS scenarios=${SCEN//,/ } token=${PCMK_NS_TOKEN}ms slow=$SLOW kernel $(uname -r), $(nproc) CPU"
 [[ $STACK == lvsha ]] && say "lvsha command: ${LVSHA[*]}"
 T_ALL=$(nowms)

@@ -49,13 +49,14 @@ list=
 for f in $(ls $FIX/*.cf | sort); do
   b=$(basename $f)
   case " $REFUSED " in *" $b "*) continue;; esac
+  if [ -n "${CORPUS_ONLY:-}" ]; then case " $CORPUS_ONLY " in *" ${b%%-*} "*) ;; *) continue;; esac; fi
   { printf 'checkinterval=1\nchecktimeout=2\nnegotiatetimeout=2\n'
     grep -v -E '^(checkinterval|checktimeout|negotiatetimeout|execute)[[:space:]]*=' $f; } > $C/$b
   list="$list $C/$b"
 done
 n=$(echo $list | wc -w)
 echo "# $n configs compared"
-check "corpus has at least 25 comparable configs" [ $n -ge 25 ]
+[ -n "${CORPUS_ONLY:-}" ] || check "corpus has at least 25 comparable configs" [ $n -ge 25 ]
 
 snap() { ipvsadm -Ln | awk 'NR>3 { if ($1=="->") print "  ->",$2,$3,$4; else { $1=$1; print } }'; }
 # wait until the table is unchanged for $1 s (max $2 s)
@@ -83,6 +84,11 @@ sleep 20
 settle 6 400
 echo "# perl: first pass settled after $(( $(date +%s) - T0 ))s"
 snap > $C/perl1
+alive=0; for p in $pids; do kill -0 $p 2>/dev/null && alive=$((alive+1)); done
+echo "# perl: $alive of $n instances alive, $(grep -c . $C/perl1) table lines"
+if [ $alive -lt $n ] || [ ! -s $C/perl1 ]; then
+  for f in $list; do b=$(basename $f); echo "# --- perl $b (last lines)"; grep -v 'uninitialized value' $C/perl/$b.log | tail -4 | sed 's/^/#   /'; done
+fi
 r2_down
 settle 6 120
 snap > $C/perl2
@@ -95,6 +101,7 @@ fi
 
 # ---- lvsha
 T1=$(date +%s)
+if [ "${SKIP_OURS:-0}" = 1 ]; then summary; exit; fi
 cd $ROOT
 rm -f $C/ready
 $NODE $ROOT/test/vm/ldirectord/corpus-ours.ts $C/ready $list > $C/ours.log 2>&1 &

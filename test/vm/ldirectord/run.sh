@@ -5,5 +5,5 @@
 #   sh test/vm/ldirectord/smoke.sh       # inside a VM/IPVS host only: quick check
 # The Perl comparison runs ~26 Perl ldirectord instances at once: more memory, 2 vCPUs.
 HERE=$(cd "$(dirname "$0")" && pwd)
-export VM_MEM=${VM_MEM:-3072} VM_SMP=${VM_SMP:-2} VM_TIMEOUT=${VM_TIMEOUT:-1500}
+export VM_MEM=${VM_MEM:-3072} VM_SMP=${VM_SMP:-2} VM_TIMEOUT=${VM_TIMEOUT:-2700}
 exec "$HERE/../run-group.sh" "$HERE"

@@ -58,8 +58,10 @@ NAME=lvsha-$VERSION
 STAGE=$TOP/stage/$NAME
 mkdir -p "$STAGE/dist/resource.d/lvsha" "$STAGE/man" "$STAGE/examples"
 cp -p "$DIST/lvsha" "$STAGE/dist/"
-cp -P "$DIST/resource.d/lvsha/IPaddr2" "$DIST/resource.d/lvsha/ldirectord" "$STAGE/dist/resource.d/lvsha/"
-cp -p man/*.7 man/*.8 "$STAGE/man/"
+cp -P "$DIST"/resource.d/lvsha/* "$STAGE/dist/resource.d/lvsha/"
+cp -p man/*.8 "$STAGE/man/"
+# only the agents' pages of this build (man/ may hold pages of agents since removed)
+for link in "$DIST"/resource.d/lvsha/*; do cp -p "man/ocf_lvsha_${link##*/}.7" "$STAGE/man/"; done
 cp -p README.md docs/admin/README-admin.md "$STAGE/"
 # the licence text: ./COPYING once the project has one at its root, else rpm/COPYING
 if [ -f COPYING ]; then cp -p COPYING "$STAGE/COPYING"; else cp -p rpm/COPYING "$STAGE/COPYING"; fi

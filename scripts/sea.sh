@@ -22,7 +22,10 @@ cat > "$work/sea-config.json" <<JSON
   "useCodeCache": true,
   "useSnapshot": false,
   "execArgvExtension": "none",
-  "assets": { "netlink.node": "$netlink", "lvsha_native.node": "$native" }
+  "assets": {
+    $(for f in dist/deps/*.cjs; do printf '"deps/%s": "%s", ' "$(basename "$f")" "$f"; done)
+    "netlink.node": "$netlink", "lvsha_native.node": "$native"
+  }
 }
 JSON
 # the blob format is version-specific: make it with the same Node 24 the binary is copied from

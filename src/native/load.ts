@@ -10,6 +10,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+declare const LVSHA_ASSET_HASHES: Record<string, string> | undefined;
+const ASSET_HASHES: Record<string, string> = typeof LVSHA_ASSET_HASHES === 'object' ? LVSHA_ASSET_HASHES : {};
+
 interface SeaModule {
   isSea(): boolean;
   getRawAsset(key: string): ArrayBuffer;
@@ -56,13 +59,15 @@ export function loadNative(asset: string, devPath: string): unknown {
     const root = process.env.LVSHA_ROOT ?? findProjectRoot();
     return dlopen(join(root, devPath));
   }
-  const bytes = Buffer.from(sea.getRawAsset(asset));
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  // the build bakes in each asset's hash, so a warm start neither reads nor hashes the library
+  let bytes: Buffer | undefined;
+  const hash = ASSET_HASHES[asset] ?? createHash('sha256').update((bytes = Buffer.from(sea.getRawAsset(asset)))).digest('hex').slice(0, 16);
   const dir = cacheDir();
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   checkDir(dir);
   const file = join(dir, `${asset.replace(/\.node$/, '')}-${hash}.node`);
   if (!existsSync(file)) {
+    bytes ??= Buffer.from(sea.getRawAsset(asset));
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, bytes, { mode: 0o500 });
     renameSync(tmp, file); // atomic: concurrent first runs never see a half-written library

@@ -1,25 +1,29 @@
 /**
  * checktype=ping (and connect on UDP virtuals): ICMP echo, `checkcount` attempts of
  * `checktimeout` each, up on any reply (ldirectord check_ping / Net::Ping icmp).
- * Node has no raw or ICMP datagram sockets, so this forks iputils `ping -c1 -W`
- * via execa (no shell). The lead's native addon (src/native) can replace
- * `pingOnce` with an in-process ICMP socket without changing callers.
+ * The echo runs in lvsha's native helper on the libuv thread pool: no process per
+ * check, and the event loop never blocks.
  */
-import net from 'node:net';
 import { CheckFailure, stripBrackets } from './conn.ts';
+import { parseIPv4, parseIPv6 } from '../net/ipaddr.ts';
 import type { CheckContext, CheckSpec } from './types.ts';
 
-async function pingOnce(host: string, timeoutSec: number, signal: AbortSignal): Promise<boolean> {
-  const { execa } = await import('execa');
-  const args = [net.isIPv6(host) ? '-6' : '-4', '-n', '-q', '-c', '1', '-W', String(Math.max(1, Math.ceil(timeoutSec))), host];
-  const r = await execa('ping', args, {
-    reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore',
-    cancelSignal: signal, timeout: Math.ceil(timeoutSec * 1000) + 500, forceKillAfterDelay: 200,
-  });
-  if ((r as { code?: string }).code === 'ENOENT' || (r.failed && r.exitCode === undefined && !r.isCanceled && !r.timedOut)) {
-    throw new CheckFailure('ping: cannot run iputils ping (apt-get install iputils-ping)');
+let seq = 0;
+const ident = process.pid & 0xffff;
+
+async function pingOnce(host: string, timeoutSec: number): Promise<boolean> {
+  const v4 = parseIPv4(host);
+  const addr = v4 ?? parseIPv6(host);
+  if (!addr) throw new CheckFailure(`ping: ${host} is not an IP address`);
+  const { lvshaNative } = await import('../native/lvsha-native.ts');
+  seq = (seq + 1) & 0xffff;
+  try {
+    const rtt = await lvshaNative().icmpEcho(v4 ? 4 : 6, addr, ident, seq, Math.max(1, Math.round(timeoutSec * 1000)));
+    return rtt >= 0;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new CheckFailure(code === 'EPERM' ? 'ping: raw ICMP sockets need root (CAP_NET_RAW)' : `ping: ${(e as Error).message}`);
   }
-  return r.exitCode === 0;
 }
 
 export async function checkPing(spec: CheckSpec, ctx: CheckContext): Promise<string> {
@@ -28,7 +32,7 @@ export async function checkPing(spec: CheckSpec, ctx: CheckContext): Promise<str
   const perTry = spec.checkTimeout ?? 5;
   for (let i = 0; i < count; i++) {
     if (ctx.signal.aborted) break;
-    if (await pingOnce(host, perTry, ctx.signal)) return `pong (attempt ${i + 1}/${count})`;
+    if (await pingOnce(host, perTry)) return `pong (attempt ${i + 1}/${count})`;
   }
   throw new CheckFailure(`no echo reply after ${count} attempt(s)`);
 }

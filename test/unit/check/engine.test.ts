@@ -47,9 +47,11 @@ t.test('connect: open port up, closed port down fast', async (t) => {
   t.ok(r.durationMs < 500);
 });
 
-t.test('ping: loopback answers (iputils ping fallback)', async (t) => {
+t.test('ping: loopback answers the native ICMP echo (v4 and v6)', async (t) => {
   const r = await runCheck({ type: 'ping', host: '127.0.0.1', port: 0, checkTimeout: 2 });
   t.ok(r.ok, r.message);
+  const r6 = await runCheck({ type: 'ping', family: 6, host: '[::1]', port: 0, checkTimeout: 2 });
+  t.ok(r6.ok, r6.message);
   const u = await runCheck({ type: 'connect', protocol: 'udp', host: '127.0.0.1', port: 53, checkTimeout: 2 });
   t.ok(u.ok, 'connect on a UDP virtual pings');
 });

@@ -36,7 +36,7 @@ export async function openIpvs(): Promise<IpvsPort> {
   try {
     const r = await sock.request(GENL_ID_CTRL, 0, genlPayload(CTRL_CMD_GETFAMILY, 1, strAttr(CTRL_ATTR_FAMILY_NAME, IPVS_GENL_NAME)), 'resolve genl family IPVS');
     const msg = r[0];
-    const id = msg ? parseAttrs(msg.payload.subarray(4)).get(CTRL_ATTR_FAMILY_ID) : undefined;
+    const id = msg ? parseAttrs(msg.data.subarray(4)).get(CTRL_ATTR_FAMILY_ID) : undefined;
     if (!id) throw new IpvsNotLoadedError();
     family = id.readUInt16LE(0);
   } catch (e) {
@@ -46,7 +46,7 @@ export async function openIpvs(): Promise<IpvsPort> {
     throw e;
   }
   const send = async (req: Request, what: string) => {
-    return sock.request(family, 0, genlPayload(req.cmd, IPVS_GENL_VERSION, req.data), what, req.dump);
+    return sock.request(family, 0, genlPayload(req.cmd, IPVS_GENL_VERSION, req.data), what, { dump: req.dump });
   };
   return {
     async list(): Promise<Table> {
@@ -55,7 +55,7 @@ export async function openIpvs(): Promise<IpvsPort> {
       catch (e) { throw kernelError(e, undefined, 'list IPVS services'); }
       const services: VirtualService[] = [];
       for (const m of svcs) {
-        const s = decodeServiceMsg(m.payload.subarray(4));
+        const s = decodeServiceMsg(m.data.subarray(4));
         let dests;
         try { dests = await send(requests.getDests(s.key), 'list destinations'); }
         catch (e) {
@@ -63,7 +63,7 @@ export async function openIpvs(): Promise<IpvsPort> {
           if (e instanceof NetlinkError && (e.code === 'ESRCH' || e.code === 'ENOENT')) continue;
           throw kernelError(e, undefined, 'list IPVS destinations');
         }
-        services.push({ ...s, destinations: dests.map((d) => decodeDestMsg(d.payload.subarray(4), s.key.family)) });
+        services.push({ ...s, destinations: dests.map((d) => decodeDestMsg(d.data.subarray(4), s.key.family)) });
       }
       return { services };
     },

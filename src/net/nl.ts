@@ -4,10 +4,9 @@
  * little-endian on every platform lvsha ships for (x86-64, arm64).
  */
 
-export const NLMSG_ERROR = 2;
-export const NLMSG_DONE = 3;
-
-export const NLM_F = { REQUEST: 0x1, MULTI: 0x2, ACK: 0x4, ROOT: 0x100, MATCH: 0x200, DUMP: 0x300, REPLACE: 0x100, EXCL: 0x200, CREATE: 0x400 } as const;
+// Framing is the project's shared netlink codec; this module adds rtnetlink's structs.
+export { NLM_F, NLMSG, decodeAttrs, decodeMessages, encodeAttr, encodeMessage, errorCode, attrU32, attrStr } from '../netlink/message.ts';
+export type { NlMessage, NlAttr as Attr } from '../netlink/message.ts';
 
 export const RTM = {
   NEWLINK: 16, DELLINK: 17, GETLINK: 18, SETLINK: 19,
@@ -16,32 +15,6 @@ export const RTM = {
   NEWADDRLABEL: 72, DELADDRLABEL: 73,
 } as const;
 
-export interface NlMessage {
-  type: number;
-  flags: number;
-  seq: number;
-  pid: number;
-  /** payload after the 16-byte header */
-  data: Uint8Array;
-}
-
-export interface Attr {
-  type: number;
-  data: Uint8Array;
-}
-
-const align4 = (n: number): number => (n + 3) & ~3;
-
-export function encodeAttr(type: number, data: Uint8Array): Uint8Array {
-  const len = 4 + data.length;
-  const out = new Uint8Array(align4(len));
-  const dv = new DataView(out.buffer);
-  dv.setUint16(0, len, true);
-  dv.setUint16(2, type, true);
-  out.set(data, 4);
-  return out;
-}
-
 export function u32(n: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, n >>> 0, true);
@@ -49,77 +22,11 @@ export function u32(n: number): Uint8Array {
 }
 
 export function cstr(s: string): Uint8Array {
-  const enc = new TextEncoder().encode(s);
-  const b = new Uint8Array(enc.length + 1);
-  b.set(enc);
-  return b;
+  return Buffer.from(s + '\0', 'utf8');
 }
 
 export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const n = parts.reduce((a, p) => a + p.length, 0);
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
-
-export function encodeMessage(type: number, flags: number, seq: number, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(16 + payload.length);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, out.length, true);
-  dv.setUint16(4, type, true);
-  dv.setUint16(6, flags, true);
-  dv.setUint32(8, seq >>> 0, true);
-  dv.setUint32(12, 0, true);
-  out.set(payload, 16);
-  return out;
-}
-
-/** Splits one datagram into its messages. */
-export function decodeMessages(buf: Uint8Array): NlMessage[] {
-  const out: NlMessage[] = [];
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  let off = 0;
-  while (off + 16 <= buf.length) {
-    const len = dv.getUint32(off, true);
-    if (len < 16 || off + len > buf.length) break;
-    out.push({
-      type: dv.getUint16(off + 4, true),
-      flags: dv.getUint16(off + 6, true),
-      seq: dv.getUint32(off + 8, true),
-      pid: dv.getUint32(off + 12, true),
-      data: buf.subarray(off + 16, off + len),
-    });
-    off += align4(len);
-  }
-  return out;
-}
-
-export function decodeAttrs(buf: Uint8Array): Attr[] {
-  const out: Attr[] = [];
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  let off = 0;
-  while (off + 4 <= buf.length) {
-    const len = dv.getUint16(off, true);
-    if (len < 4 || off + len > buf.length) break;
-    out.push({ type: dv.getUint16(off + 2, true) & 0x3fff, data: buf.subarray(off + 4, off + len) });
-    off += align4(len);
-  }
-  return out;
-}
-
-export function attrU32(a: Attr): number {
-  return new DataView(a.data.buffer, a.data.byteOffset, a.data.byteLength).getUint32(0, true);
-}
-
-export function attrStr(a: Attr): string {
-  const z = a.data.indexOf(0);
-  return new TextDecoder().decode(z >= 0 ? a.data.subarray(0, z) : a.data);
-}
-
-/** errno from an NLMSG_ERROR payload (positive; 0 = ACK). */
-export function errorCode(m: NlMessage): number {
-  return -new DataView(m.data.buffer, m.data.byteOffset, m.data.byteLength).getInt32(0, true);
+  return Buffer.concat(parts);
 }
 
 // ---- ifinfomsg (16 bytes) ----

@@ -31,11 +31,23 @@ export interface NlMessage {
   type: number;
   flags: number;
   seq: number;
+  /** nlmsg_pid: the sender's port id */
   port: number;
-  payload: Buffer;
+  /** the payload after the 16-byte header */
+  data: Buffer;
 }
 
 export const align4 = (n: number): number => (n + 3) & ~3;
+
+/** A Buffer view of the same bytes (no copy). */
+export function toBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** errno carried by an NLMSG_ERROR (or NLMSG_DONE) payload: positive, 0 = ACK */
+export function errorCode(m: NlMessage): number {
+  return m.data.length >= 4 ? -m.data.readInt32LE(0) : 0;
+}
 
 export function encodeMessage(type: number, flags: number, seq: number, payload: Uint8Array, port = 0): Buffer {
   const buf = Buffer.alloc(NLMSG_HDRLEN + align4(payload.length));
@@ -49,7 +61,8 @@ export function encodeMessage(type: number, flags: number, seq: number, payload:
 }
 
 /** Splits a datagram into messages; stops at a malformed length rather than reading past it. */
-export function decodeMessages(buf: Buffer): NlMessage[] {
+export function decodeMessages(bytes: Uint8Array): NlMessage[] {
+  const buf = toBuffer(bytes);
   const out: NlMessage[] = [];
   let off = 0;
   while (off + NLMSG_HDRLEN <= buf.length) {
@@ -60,7 +73,7 @@ export function decodeMessages(buf: Buffer): NlMessage[] {
       flags: buf.readUInt16LE(off + 6),
       seq: buf.readUInt32LE(off + 8),
       port: buf.readUInt32LE(off + 12),
-      payload: buf.subarray(off + NLMSG_HDRLEN, off + len),
+      data: buf.subarray(off + NLMSG_HDRLEN, off + len),
     });
     off += align4(len);
   }
@@ -70,7 +83,7 @@ export function decodeMessages(buf: Buffer): NlMessage[] {
 export interface NlAttr {
   type: number;
   nested: boolean;
-  value: Buffer;
+  data: Buffer;
 }
 
 export function encodeAttr(type: number, value: Uint8Array, nested = false): Buffer {
@@ -103,28 +116,33 @@ export function str(type: number, s: string): Buffer {
   return encodeAttr(type, Buffer.from(s + '\0', 'utf8'));
 }
 
-export function decodeAttrs(buf: Buffer): NlAttr[] {
+export function decodeAttrs(bytes: Uint8Array): NlAttr[] {
+  const buf = toBuffer(bytes);
   const out: NlAttr[] = [];
   let off = 0;
   while (off + NLA_HDRLEN <= buf.length) {
     const len = buf.readUInt16LE(off);
     if (len < NLA_HDRLEN || off + len > buf.length) break;
     const t = buf.readUInt16LE(off + 2);
-    out.push({ type: t & NLA_TYPE_MASK, nested: (t & NLA_F_NESTED) !== 0, value: buf.subarray(off + NLA_HDRLEN, off + len) });
+    out.push({ type: t & NLA_TYPE_MASK, nested: (t & NLA_F_NESTED) !== 0, data: buf.subarray(off + NLA_HDRLEN, off + len) });
     off += align4(len);
   }
   return out;
 }
 
 /** type → last value (netlink attributes are unique per level in every message lvsha reads) */
-export function attrMap(buf: Buffer): Map<number, Buffer> {
+export function attrMap(buf: Uint8Array): Map<number, Buffer> {
   const m = new Map<number, Buffer>();
-  for (const a of decodeAttrs(buf)) m.set(a.type, a.value);
+  for (const a of decodeAttrs(buf)) m.set(a.type, a.data);
   return m;
 }
 
-export function cstring(b: Buffer | undefined): string | undefined {
+export function cstring(b: Uint8Array | undefined): string | undefined {
   if (b === undefined) return undefined;
-  const z = b.indexOf(0);
-  return b.toString('utf8', 0, z < 0 ? b.length : z);
+  const buf = toBuffer(b);
+  const z = buf.indexOf(0);
+  return buf.toString('utf8', 0, z < 0 ? buf.length : z);
 }
+
+export const attrU32 = (a: NlAttr): number => a.data.readUInt32LE(0);
+export const attrStr = (a: NlAttr): string => cstring(a.data) ?? '';

@@ -1,8 +1,9 @@
 /**
- * The few rtnetlink address operations a real server needs (VIP on lo/tunl0).
- * `netlink` is native and heavy: loaded only when an action runs.
+ * The few rtnetlink address operations a real server needs (VIP on lo/tunl0),
+ * on the project's rtnetlink layer (src/net), loaded only when an action runs.
  */
-import { PermissionError, NotInstalledError, LvshaError } from '../errors.ts';
+import { LvshaError, PermissionError } from '../errors.ts';
+import type { Rtnl } from '../net/rtnl.ts';
 
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -16,67 +17,51 @@ export function addrBytes(family: 4 | 6, value: bigint): Buffer {
   return b;
 }
 
-type Rt = import('netlink').RtNetlinkSocket;
-
-export async function withRtnl<T>(fn: (rt: Rt) => Promise<T>): Promise<T> {
-  let mod: typeof import('netlink');
-  try {
-    mod = await import('netlink');
-  } catch (e) {
-    throw new NotInstalledError(`netlink module unavailable: ${(e as Error).message}`);
-  }
-  const rt = mod.createRtNetlink();
+export async function withRtnl<T>(fn: (rt: Rtnl) => Promise<T>): Promise<T> {
+  const { openRtnl } = await import('../net/rtnl.ts');
+  const rt = await openRtnl();
   try {
     return await fn(rt);
   } catch (e) {
-    const msg = (e as Error).message ?? String(e);
-    if (/EPERM|Operation not permitted|EACCES/.test(msg)) throw new PermissionError(`rtnetlink: ${msg} (run as root / with CAP_NET_ADMIN)`);
+    const code = (e as { code?: string }).code;
+    if (code === 'EPERM' || code === 'EACCES') throw new PermissionError(`rtnetlink: ${(e as Error).message} (run as root / with CAP_NET_ADMIN)`);
     throw e;
   } finally {
-    rt.socket.close();
+    rt.close();
   }
 }
 
-export async function ifIndex(rt: Rt, name: string): Promise<number> {
-  const links = await rt.getLinks();
-  const l = links.find((x) => x.attrs.ifname === name);
-  if (!l || l.data.index === undefined) throw new LvshaError(`no interface ${name}`, { dev: name });
-  return l.data.index;
+export async function ifIndex(rt: Rtnl, name: string): Promise<number> {
+  const { getLinkByName } = await import('../net/links.ts');
+  const l = await getLinkByName(rt, name);
+  if (!l) throw new LvshaError(`no interface ${name}`, { dev: name });
+  return l.index;
 }
 
-export async function listAddrs(rt: Rt, index: number): Promise<IfAddr[]> {
-  const msgs = await rt.getAddresses();
-  return msgs
-    .filter((m) => m.data.index === index && (m.data.family === AF_INET || m.data.family === AF_INET6))
-    .map((m) => ({
-      family: m.data.family === AF_INET ? 4 as const : 6 as const,
-      bytes: Buffer.from((m.attrs.local ?? m.attrs.address)!),
-      prefix: m.data.prefixlen ?? 0,
-    }));
+export async function listAddrs(rt: Rtnl, index: number): Promise<IfAddr[]> {
+  const { getAddresses } = await import('../net/addresses.ts');
+  const all = [...(await getAddresses(rt, AF_INET)), ...(await getAddresses(rt, AF_INET6))];
+  return all
+    .filter((a) => a.index === index && a.local !== undefined)
+    .map((a) => ({ family: a.family === AF_INET ? 4 as const : 6 as const, bytes: Buffer.from(a.local!), prefix: a.prefixlen }));
 }
 
-export async function hasAddr(rt: Rt, index: number, a: IfAddr): Promise<boolean> {
+export async function hasAddr(rt: Rtnl, index: number, a: IfAddr): Promise<boolean> {
   return (await listAddrs(rt, index)).some((x) => x.family === a.family && x.bytes.equals(a.bytes));
 }
 
 /** Idempotent: an address already present is left alone. */
-export async function addAddr(rt: Rt, index: number, a: IfAddr, label?: string): Promise<boolean> {
+export async function addAddr(rt: Rtnl, index: number, a: IfAddr, label?: string): Promise<boolean> {
   if (await hasAddr(rt, index, a)) return false;
-  const { FlagsNew } = await import('netlink');
-  await rt.newAddress(
-    { family: a.family === 4 ? AF_INET : AF_INET6, prefixlen: a.prefix, index, scope: 0 },
-    { local: a.bytes, address: a.bytes, ...(label && a.family === 4 ? { label } : {}) },
-    { flags: FlagsNew.CREATE | FlagsNew.EXCL },
-  );
+  const { addAddress } = await import('../net/addresses.ts');
+  await addAddress(rt, { family: a.family === 4 ? AF_INET : AF_INET6, index, local: a.bytes, prefixlen: a.prefix, label: label && a.family === 4 ? label : undefined });
   return true;
 }
 
 /** Idempotent: an absent address is fine. */
-export async function delAddr(rt: Rt, index: number, a: IfAddr): Promise<boolean> {
+export async function delAddr(rt: Rtnl, index: number, a: IfAddr): Promise<boolean> {
   if (!(await hasAddr(rt, index, a))) return false;
-  await rt.delAddress(
-    { family: a.family === 4 ? AF_INET : AF_INET6, prefixlen: a.prefix, index },
-    { local: a.bytes, address: a.bytes },
-  );
+  const { deleteAddress } = await import('../net/addresses.ts');
+  await deleteAddress(rt, { family: a.family === 4 ? AF_INET : AF_INET6, index, local: a.bytes, prefixlen: a.prefix });
   return true;
 }

@@ -91,14 +91,18 @@ check "/etc/ha.d/ldirectord.cf is %config(noreplace)" bash -c "rpm -qp --qf '[%{
 files=$(q -l)
 printf '%s\n' "$files" | sed 's/^/#   /'
 missing_files=""
-for f in /usr/sbin/lvsha /usr/lib/ocf/resource.d/lvsha/IPaddr2 /usr/lib/ocf/resource.d/lvsha/ldirectord \
-         /etc/ha.d/ldirectord.cf /usr/lib/systemd/system/lvsha-ldirectord.service /usr/lib/tmpfiles.d/lvsha.conf \
+for f in /usr/sbin/lvsha /etc/ha.d/ldirectord.cf /usr/lib/systemd/system/lvsha-ldirectord.service /usr/lib/tmpfiles.d/lvsha.conf \
          /run/lvsha /usr/share/man/man8/lvsha.8.gz /usr/share/man/man8/lvsha-cluster.8.gz \
-         /usr/share/man/man8/lvsha-ldirectord.8.gz /usr/share/man/man7/ocf_lvsha_IPaddr2.7.gz \
-         /usr/share/man/man7/ocf_lvsha_ldirectord.7.gz /usr/share/licenses/lvsha/COPYING \
+         /usr/share/man/man8/lvsha-ldirectord.8.gz \
+         /usr/share/licenses/lvsha/COPYING \
          /usr/share/licenses/lvsha/LICENSE.nodejs /usr/share/licenses/lvsha/THIRD-PARTY-LICENSES \
          /usr/share/doc/lvsha/README-admin.md /usr/share/doc/lvsha/examples/ldirectord.cf; do
   grep -qx "$f" <<<"$files" || missing_files+="$f "
+done
+for a in $(cd "$DIST/resource.d/lvsha" && ls); do
+  for f in /usr/lib/ocf/resource.d/lvsha/$a /usr/share/man/man7/ocf_lvsha_$a.7.gz; do
+    grep -qx "$f" <<<"$files" || missing_files+="$f "
+  done
 done
 [ -z "$missing_files" ] && ok "rpm -qlp lists every expected file" || nok "rpm -qlp lists every expected file" "missing: $missing_files"
 
@@ -110,9 +114,13 @@ R=$SCRATCH/root; mkdir -p "$R"
 if out=$(cd "$R" && rpm2cpio "$RPM" | cpio -idm --quiet 2>&1); then ok "rpm2cpio | cpio unpacks"; else nok "rpm2cpio | cpio unpacks" "$out"; finish; fi
 chmod -R a+rX "$SCRATCH"
 
-check "packaged binary is byte-identical to $DIST/lvsha (not stripped)" cmp "$R/usr/sbin/lvsha" "$DIST/lvsha"
+# against the copy that went into Source0 (dist/ may be rebuilt meanwhile)
+check "packaged binary is byte-identical to the one in Source0 (not stripped)" \
+  cmp "$R/usr/sbin/lvsha" "build/rpm/stage/lvsha-$VERSION/dist/lvsha"
 check "packaged binary runs: --version = $VERSION" test "$("$R/usr/sbin/lvsha" --version 2>&1)" = "$VERSION"
-for a in IPaddr2 ldirectord; do
+AGENT_NAMES=$(cd "$DIST/resource.d/lvsha" && ls)
+check "the build's agents include IPaddr2 and ldirectord ($(echo $AGENT_NAMES))" bash -c "grep -qx IPaddr2 <<<'$AGENT_NAMES' && grep -qx ldirectord <<<'$AGENT_NAMES'"
+for a in $AGENT_NAMES; do
   check "agent $a is a relative symlink to the binary" bash -c "
     [ -L '$R/usr/lib/ocf/resource.d/lvsha/$a' ] && [ \"\$(readlink '$R/usr/lib/ocf/resource.d/lvsha/$a')\" = ../../../../sbin/lvsha ] &&
     [ \"\$(readlink -f '$R/usr/lib/ocf/resource.d/lvsha/$a')\" = '$R/usr/sbin/lvsha' ]"
@@ -120,7 +128,7 @@ done
 
 # --- agents at their installed paths ---------------------------------------
 AGENTS=$R/usr/lib/ocf/resource.d/lvsha
-for a in IPaddr2 ldirectord; do
+for a in $AGENT_NAMES; do
   md=$("$AGENTS/$a" meta-data 2>&1)
   check "$a meta-data valid against ra-api-1.dtd (xmllint --valid)" bash -c 'cd "$2" && xmllint --noout --valid - <<<"$1"' _ "$md" "$DTD_DIR"
   check "$a meta-data names the agent $a" grep -q "<resource-agent name=\"$a\"" <<<"$md"

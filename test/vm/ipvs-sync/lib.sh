@@ -34,6 +34,11 @@ agent() {
 }
 # daemons NS — `ipvsadm -L --daemon` in NS
 daemons() { ip netns exec "$1" ipvsadm -L --daemon; }
+# wait_for SECONDS CMD... — poll until CMD succeeds or SECONDS (wall clock) pass
+wait_for() {
+  end=$(( $(date +%s) + $1 )); shift
+  while :; do "$@" >/dev/null 2>&1 && return 0; [ "$(date +%s)" -ge "$end" ] && return 1; sleep 0.3; done
+}
 reason() { grep -q "ocf-exit-reason:$1" "$W/agent.err"; }
 
 net_reset() {

@@ -109,6 +109,13 @@ await c2.apply(ops1);
 const a1 = now() - t0;
 rec('(a) lvsha change 1 dest, table known (agent): plan+apply', a1, `${ops1.length} op (${ops1.map((o) => o.op).join()}), ${c2.requests - r0} netlink request`);
 if (c2.requests - r0 !== 1) throw new Error('one-destination change must cost exactly one netlink request');
+// (a0) agent that already knows which destination changed (a health check result): the op itself
+const op0 = { ...ops1[0]!, dest: { ...(ops1[0] as { dest: import('../../src/ipvs/model.ts').Destination }).dest, weight: 6 } } as (typeof ops1)[0];
+t0 = now();
+const r00 = c2.requests;
+await c2.exec(op0);
+const a0 = now() - t0;
+rec('(a) lvsha change 1 dest, agent sends the known op (exec)', a0, `${c2.requests - r00} netlink request`);
 if (!sh('ipvsadm', ['-S', '-n']).includes(want.replace('-a ', '-a ').replace(/^-a/, '-a'))) { /* checked below */ }
 // (a2) stateless: read the whole kernel table, plan, apply
 c2.close(); clear(); sh('ipvsadm', ['-R'], rules.join('\n') + '\n');
@@ -147,7 +154,8 @@ console.log(`  build ${R} rules: (b) per-rule / (a) lvsha in-process = ${ratio(b
 console.log(`  build ${R} rules: (b) per-rule / (a') lvsha CLI process = ${ratio(bBuild, aCli)}`);
 console.log(`  build ${R} rules: (c) ipvsadm -R / (a) lvsha in-process = ${ratio(cBuild, aBuild)}   (target >= 1x)`);
 console.log(`  build ${R} rules: (c) ipvsadm -R / (a') lvsha CLI process = ${ratio(cBuild, aCli)}`);
-console.log(`  change 1 dest: (b) one ipvsadm process / (a) lvsha agent = ${ratio(b1, a1)}`);
+console.log(`  change 1 dest: (b) one ipvsadm process / (a) lvsha agent exec = ${ratio(b1, a0)}`);
+console.log(`  change 1 dest: (b) one ipvsadm process / (a) lvsha agent plan+apply = ${ratio(b1, a1)}`);
 console.log(`  change 1 dest: (c) ipvsadm -C + -R / (a) lvsha agent = ${ratio(c1, a1)}`);
 console.log(`  change 1 dest: (c) ipvsadm -C + -R / (a) lvsha stateless = ${ratio(c1, a2)}`);
 const fail: string[] = [];

@@ -38,33 +38,52 @@ export const NLM_F = { REQUEST: 0x1, MULTI: 0x2, ACK: 0x4, ROOT: 0x100, MATCH: 0
 const LE = endianness() === 'LE';
 const NLA_TYPE_MASK = 0x3fff; // strips NLA_F_NESTED / NLA_F_NET_BYTEORDER
 
-/** Builds a run of attributes. Host-order integers unless the method says big-endian. */
+/** Builds a run of attributes into one growing buffer. Host-order integers unless the method says big-endian. */
 export class AttrWriter {
-  private readonly parts: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(256);
   private len = 0;
 
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const b = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    this.buf.copy(b, 0, 0, this.len);
+    this.buf = b;
+  }
+  /** Header + zeroed padding for a payload of `plen` bytes; returns the payload offset. */
+  private head(type: number, plen: number): number {
+    const alen = 4 + plen;
+    const total = (alen + 3) & ~3;
+    this.room(total);
+    const off = this.len;
+    hostU16(this.buf, alen, off);
+    hostU16(this.buf, type, off + 2);
+    if (total > alen) this.buf.fill(0, off + alen, off + total);
+    this.len += total;
+    return off + 4;
+  }
   raw(type: number, payload: Uint8Array): this {
-    const alen = 4 + payload.length;
-    const pad = (4 - (alen % 4)) % 4;
-    const b = Buffer.allocUnsafe(alen + pad); // pooled: many tiny buffers per request
-    if (pad) b.fill(0, alen);
-    hostU16(b, alen, 0);
-    hostU16(b, type, 2);
-    Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).copy(b, 4);
-    this.parts.push(b);
-    this.len += b.length;
+    const o = this.head(type, payload.length);
+    this.buf.set(payload, o);
     return this;
   }
-  u8(type: number, v: number): this { return this.raw(type, Buffer.from([v & 0xff])); }
-  u16(type: number, v: number): this { const b = Buffer.allocUnsafe(2); hostU16(b, v, 0); return this.raw(type, b); }
-  be16(type: number, v: number): this { const b = Buffer.allocUnsafe(2); b.writeUInt16BE(v, 0); return this.raw(type, b); }
-  u32(type: number, v: number): this { const b = Buffer.allocUnsafe(4); hostU32(b, v >>> 0, 0); return this.raw(type, b); }
-  be32(type: number, v: number): this { const b = Buffer.allocUnsafe(4); b.writeUInt32BE(v >>> 0, 0); return this.raw(type, b); }
-  u64(type: number, v: bigint): this { const b = Buffer.allocUnsafe(8); LE ? b.writeBigUInt64LE(v) : b.writeBigUInt64BE(v); return this.raw(type, b); }
+  u8(type: number, v: number): this { this.buf[this.head(type, 1)] = v & 0xff; return this; }
+  u16(type: number, v: number): this { hostU16(this.buf, v & 0xffff, this.head(type, 2)); return this; }
+  be16(type: number, v: number): this { this.buf.writeUInt16BE(v & 0xffff, this.head(type, 2)); return this; }
+  u32(type: number, v: number): this { hostU32(this.buf, v >>> 0, this.head(type, 4)); return this; }
+  be32(type: number, v: number): this { this.buf.writeUInt32BE(v >>> 0, this.head(type, 4)); return this; }
+  u64(type: number, v: bigint): this { const o = this.head(type, 8); LE ? this.buf.writeBigUInt64LE(v, o) : this.buf.writeBigUInt64BE(v, o); return this; }
   /** NUL-terminated string. */
-  str(type: number, s: string): this { return this.raw(type, Buffer.concat([Buffer.from(s, 'utf8'), Buffer.alloc(1)])); }
-  nest(type: number, inner: AttrWriter): this { return this.raw(type, inner.buffer()); }
-  buffer(): Buffer { return Buffer.concat(this.parts, this.len); }
+  str(type: number, s: string): this {
+    const n = Buffer.byteLength(s, 'utf8');
+    const o = this.head(type, n + 1);
+    this.buf.write(s, o, 'utf8');
+    this.buf[o + n] = 0;
+    return this;
+  }
+  nest(type: number, inner: AttrWriter): this { return this.raw(type, inner.view()); }
+  /** The bytes written so far (a view; copy with buffer()). */
+  view(): Buffer { return this.buf.subarray(0, this.len); }
+  buffer(): Buffer { return Buffer.from(this.view()); }
 }
 
 export function hostU16(b: Buffer, v: number, off: number): void { LE ? b.writeUInt16LE(v, off) : b.writeUInt16BE(v, off); }

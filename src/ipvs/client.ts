@@ -13,6 +13,7 @@ import { IPVS_GENL_NAME, IPVS_GENL_VERSION, NLM_F, hostU16, hostU32, readHostU32
 import {
   decodeConfigMsg, decodeDaemonMsg, decodeDestMsg, decodeInfoMsg, decodeServiceMsg, encodeOp, requests, type Op, type Request,
 } from './codec.ts';
+import { NotInstalledError } from '../errors.ts';
 import { IpvsApplyError, IpvsKernelError, IpvsNotLoadedError, IpvsPermissionError, errnoOf, kernelError } from './errors.ts';
 import type { Destination, Info, Service, ServiceKey, SyncDaemon, Table, Timeouts, VirtualService } from './model.ts';
 import type { CurrentState } from './planner.ts';
@@ -28,6 +29,7 @@ interface NlInternals {
   socket: { send(msg: Uint8Array, opts: object, cb: (e?: Error) => void): void; address(): { port: number } };
 }
 const NLMSG_DONE = 3;
+const CTRL_CMD_GETFAMILY = 3;
 
 export interface ApplyResult { applied: Op[]; requests: number }
 
@@ -51,18 +53,29 @@ export class IpvsClient {
 
   /** Open a socket and resolve the "IPVS" family. Throws IpvsNotLoadedError / IpvsPermissionError. */
   static async open(): Promise<IpvsClient> {
-    const mod = await import('netlink');
-    const nl = ((mod as unknown as { default?: typeof mod }).default ?? mod) as typeof mod;
+    // only the generic-netlink part of the package: its index also loads the large rtnetlink/nl80211/wg
+    // tables, which costs seconds in a TCG VM and is pure start-up overhead for an agent
+    type Genl = { createGenericNetlink?: typeof import('netlink').createGenericNetlink };
+    let nl: Genl;
+    try {
+      const m = await import('netlink/dist/genl/genl.js' as string) as Genl & { default?: Genl };
+      nl = typeof m.createGenericNetlink === 'function' ? m : m.default!;
+    } catch {
+      const m = await import('netlink') as unknown as Genl & { default?: Genl };
+      nl = typeof m.createGenericNetlink === 'function' ? m : m.default!;
+    }
+    const create = nl.createGenericNetlink;
+    if (!create) throw new NotInstalledError('the netlink package has no createGenericNetlink: reinstall it (npm ci)', { module: 'netlink' });
     let sock: GenericNetlinkSocket;
     try {
-      sock = nl.createGenericNetlink({ recvBufferSize: 8 << 20, sendBufferSize: 8 << 20 } as Parameters<typeof nl.createGenericNetlink>[0]);
+      sock = create({ recvBufferSize: 8 << 20, sendBufferSize: 8 << 20 } as Parameters<typeof create>[0]);
     } catch (e) {
       // the buffer sizes are a wish; retry with defaults
-      try { sock = nl.createGenericNetlink(); } catch (e2) { throw kernelError(e2, undefined, 'open generic netlink socket'); }
+      try { sock = create(); } catch (e2) { throw kernelError(e2, undefined, 'open generic netlink socket'); }
       void e;
     }
     try {
-      const [fam] = await sock.ctrlRequest(nl.genl.Commands.GET_FAMILY, { familyName: IPVS_GENL_NAME }, { timeout: 10000 });
+      const [fam] = await sock.ctrlRequest(CTRL_CMD_GETFAMILY, { familyName: IPVS_GENL_NAME }, { timeout: 10000 });
       if (!fam?.familyId) throw new Error('Request rejected: ENOENT');
       return new IpvsClient(sock, fam.familyId);
     } catch (e) {

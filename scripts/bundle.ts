@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
 /** Loaded on demand from SEA assets; everything else is in the main bundle. */
-export const LAZY_DEPS = ['undici', 'execa', 'xml2js', 'commander', 'netlink'] as const;
+export const LAZY_DEPS = ['undici', 'execa', 'xml2js', 'commander'] as const;
 
 const nativeShim: Plugin = {
   name: 'node-gyp-build-sea',

@@ -1,35 +1,29 @@
 /**
- * I/O: talks to kernel IPVS over generic netlink through the `netlink`
- * package (loaded lazily, so agents that never touch IPVS never load it).
+ * I/O: talks to kernel IPVS over generic netlink on the project's netlink
+ * socket (src/netlink: only the netlink package's raw socket is loaded, lazily,
+ * so agents that never touch IPVS never load it).
  *
- * Writes are pipelined: up to `window` requests are in flight at once (the
- * kernel handles a socket's requests in order, so ordering is kept); dumps are
- * exclusive because the kernel allows one dump per socket and the package
- * groups multipart replies with a single state.
+ * Writes are batched: many requests per sendmsg (the kernel runs the messages
+ * of a buffer in order and ACKs each by sequence number), several batches in
+ * flight. Dumps are serialised by the socket (one dump per socket at a time)
+ * and wait for in-flight writes, so a listing never races a change.
  */
-import type { GenericNetlinkSocket } from 'netlink';
-import { constants as osConstants } from 'node:os';
-import { IPVS_GENL_NAME, IPVS_GENL_VERSION, NLM_F, hostU16, hostU32, readHostU32 } from './attrs.ts';
+import { IPVS_GENL_NAME, IPVS_GENL_VERSION } from './attrs.ts';
 import {
   decodeConfigMsg, decodeDaemonMsg, decodeDestMsg, decodeInfoMsg, decodeServiceMsg, encodeOp, requests, type Op, type Request,
 } from './codec.ts';
-import { NotInstalledError } from '../errors.ts';
 import { IpvsApplyError, IpvsKernelError, IpvsNotLoadedError, IpvsPermissionError, errnoOf, kernelError } from './errors.ts';
 import type { Destination, Info, Service, ServiceKey, SyncDaemon, Table, Timeouts, VirtualService } from './model.ts';
 import type { CurrentState } from './planner.ts';
+import { attrMap, str } from '../netlink/message.ts';
+import type { NetlinkSocket } from '../netlink/socket.ts';
 
-const NLMSG_ERROR = 2;
-const ERRNO_NAME: Record<number, string> = Object.fromEntries(Object.entries(osConstants.errno).map(([k, v]) => [v, k]));
-
-/** The parts of the package's NetlinkSocket used for batching (public JS, protected in its typings). */
-interface NlInternals {
-  generateSeq(): number;
-  makeRef(seq: number, cb: (err: Error | null, msgs?: { type: number; data: Buffer }[]) => void): number;
-  dropRef(seq: number): void;
-  socket: { send(msg: Uint8Array, opts: object, cb: (e?: Error) => void): void; address(): { port: number } };
-}
-const NLMSG_DONE = 3;
+const GENL_ID_CTRL = 0x10;
 const CTRL_CMD_GETFAMILY = 3;
+const CTRL_ATTR_FAMILY_ID = 1;
+const CTRL_ATTR_FAMILY_NAME = 2;
+
+const genl = (cmd: number, version: number, data: Uint8Array): Buffer => Buffer.concat([Buffer.from([cmd, version, 0, 0]), data]);
 
 export interface ApplyResult { applied: Op[]; requests: number }
 
@@ -40,46 +34,32 @@ export class IpvsClient {
   writes = 0;
   /** sendmsg calls used for batched writes. */
   sends = 0;
-  private readonly sock: GenericNetlinkSocket;
+  private readonly sock: NetlinkSocket;
   private readonly family: number;
   private inflight = 0;
   private idleWaiters: (() => void)[] = [];
-  private dumpGate: Promise<void> | undefined;
 
-  private constructor(sock: GenericNetlinkSocket, family: number) {
+  private constructor(sock: NetlinkSocket, family: number) {
     this.sock = sock;
     this.family = family;
   }
 
   /** Open a socket and resolve the "IPVS" family. Throws IpvsNotLoadedError / IpvsPermissionError. */
   static async open(): Promise<IpvsClient> {
-    // only the generic-netlink part of the package: its index also loads the large rtnetlink/nl80211/wg
-    // tables, which costs seconds in a TCG VM and is pure start-up overhead for an agent
-    type Genl = { createGenericNetlink?: typeof import('netlink').createGenericNetlink };
-    let nl: Genl;
+    const { NETLINK_GENERIC, NetlinkSocket } = await import('../netlink/socket.ts');
+    let sock: NetlinkSocket;
     try {
-      const m = await import('netlink/dist/genl/genl.js' as string) as Genl & { default?: Genl };
-      nl = typeof m.createGenericNetlink === 'function' ? m : m.default!;
-    } catch {
-      const m = await import('netlink') as unknown as Genl & { default?: Genl };
-      nl = typeof m.createGenericNetlink === 'function' ? m : m.default!;
-    }
-    const create = nl.createGenericNetlink;
-    if (!create) throw new NotInstalledError('the netlink package has no createGenericNetlink: reinstall it (npm ci)', { module: 'netlink' });
-    let sock: GenericNetlinkSocket;
-    try {
-      sock = create({ recvBufferSize: 8 << 20, sendBufferSize: 8 << 20 } as Parameters<typeof create>[0]);
+      sock = await NetlinkSocket.open(NETLINK_GENERIC, 8 << 20);
     } catch (e) {
-      // the buffer sizes are a wish; retry with defaults
-      try { sock = create(); } catch (e2) { throw kernelError(e2, undefined, 'open generic netlink socket'); }
-      void e;
+      throw kernelError(e, undefined, 'open generic netlink socket');
     }
     try {
-      const [fam] = await sock.ctrlRequest(CTRL_CMD_GETFAMILY, { familyName: IPVS_GENL_NAME }, { timeout: 10000 });
-      if (!fam?.familyId) throw new Error('Request rejected: ENOENT');
-      return new IpvsClient(sock, fam.familyId);
+      const [reply] = await sock.request(GENL_ID_CTRL, 0, genl(CTRL_CMD_GETFAMILY, 1, str(CTRL_ATTR_FAMILY_NAME, IPVS_GENL_NAME)), 'resolve the IPVS netlink family');
+      const id = reply ? attrMap(reply.data.subarray(4)).get(CTRL_ATTR_FAMILY_ID) : undefined;
+      if (!id) throw Object.assign(new Error('IPVS family has no id'), { code: 'ENOENT' });
+      return new IpvsClient(sock, id.readUInt16LE(0));
     } catch (e) {
-      sock.socket.close();
+      sock.close();
       const errno = errnoOf(e);
       if (errno === 'EPERM' || errno === 'EACCES') throw new IpvsPermissionError('resolve the IPVS netlink family', e);
       if (errno === 'ENOENT' || errno === 'EINVAL') throw new IpvsNotLoadedError(e);
@@ -87,90 +67,47 @@ export class IpvsClient {
     }
   }
 
-  close(): void { this.sock.socket.close(); }
+  close(): void { this.sock.close(); }
 
   private async waitIdle(): Promise<void> {
     while (this.inflight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
   }
 
+  private done(): void {
+    this.inflight--;
+    if (this.inflight === 0) { const w = this.idleWaiters; this.idleWaiters = []; w.forEach((f) => f()); }
+  }
+
   /** Send one request; returns the attribute payloads of its reply messages. */
   private async call(req: Request, op?: Op): Promise<Buffer[]> {
-    while (this.dumpGate) await this.dumpGate;
-    let release: (() => void) | undefined;
-    if (req.dump) {
-      this.dumpGate = new Promise<void>((r) => { release = r; });
-      await this.waitIdle();
-    }
+    if (req.dump) await this.waitIdle();
     this.inflight++;
     this.requests++;
     if (op) this.writes++;
     try {
-      const hdr = Buffer.from([req.cmd, IPVS_GENL_VERSION, 0, 0]);
-      const [msgs] = await this.sock.socket.request(this.family, [hdr, req.data], { flags: req.dump ? NLM_F.DUMP : 0 });
-      const out: Buffer[] = [];
-      for (const m of msgs) if (m.type !== NLMSG_DONE && m.type !== NLMSG_ERROR) out.push(m.data.subarray(4));
-      return out;
+      const msgs = await this.sock.request(this.family, 0, genl(req.cmd, IPVS_GENL_VERSION, req.data), op ? op.op : 'IPVS request', { dump: req.dump });
+      return msgs.map((m) => m.data.subarray(4));
     } catch (e) {
       throw kernelError(e, op);
     } finally {
-      this.inflight--;
-      if (this.inflight === 0) { const w = this.idleWaiters; this.idleWaiters = []; w.forEach((f) => f()); }
-      if (release) { this.dumpGate = undefined; release(); }
+      this.done();
     }
   }
 
-  /**
-   * Send several write requests in ONE sendmsg (the kernel runs each message of
-   * the buffer in order and ACKs each by sequence number). Resolves per request
-   * with true or the kernel's error. Uses the package's request table so the
-   * ACKs are routed like its own requests.
-   */
+  /** Several write requests in ONE sendmsg; resolves per request with true or the kernel's error. */
   private async callBatch(batch: readonly Op[]): Promise<(true | Error)[]> {
-    while (this.dumpGate) await this.dumpGate;
-    const nls = this.sock.socket as unknown as NlInternals;
-    const port = nls.socket.address().port;
-    const bufs: Buffer[] = [];
-    const waits: Promise<true | Error>[] = [];
-    const seqs: number[] = [];
-    for (const op of batch) {
-      const req = encodeOp(op);
-      const seq = nls.generateSeq();
-      const len = 16 + 4 + req.data.length;
-      const h = Buffer.alloc(20);
-      hostU32(h, len, 0); hostU16(h, this.family, 4); hostU16(h, NLM_F.REQUEST | NLM_F.ACK, 6);
-      hostU32(h, seq, 8); hostU32(h, port, 12);
-      seqs.push(seq);
-      h[16] = req.cmd; h[17] = IPVS_GENL_VERSION;
-      bufs.push(h, req.data);
-      waits.push(new Promise<true | Error>((resolve) => {
-        nls.makeRef(seq, (err, msgs) => {
-          nls.dropRef(seq);
-          if (err) return resolve(kernelError(err, op));
-          const m = msgs?.[0];
-          if (m && m.type === NLMSG_ERROR) {
-            const code = readHostU32(m.data, 0) | 0;
-            if (code !== 0) return resolve(kernelError(new Error(`Request rejected: ${ERRNO_NAME[-code] ?? String(-code)}`), op));
-          }
-          resolve(true);
-        });
-      }));
-    }
     this.inflight++;
     this.requests += batch.length;
     this.writes += batch.length;
     this.sends++;
     try {
-      const sent = new Promise<Error | undefined>((resolve) => nls.socket.send(Buffer.concat(bufs), {}, (e) => resolve(e)));
-      const sendErr = await sent;
-      if (sendErr) {
-        // nothing of this batch reached the kernel
-        for (const seq of seqs) nls.dropRef(seq);
-        return batch.map((op) => kernelError(sendErr, op));
-      }
-      return await Promise.all(waits);
+      const items = batch.map((op) => {
+        const req = encodeOp(op);
+        return { type: this.family, flags: 0, data: genl(req.cmd, IPVS_GENL_VERSION, req.data), what: op.op };
+      });
+      return await Promise.all(this.sock.batch(items).map((p, i) => p.then(() => true as const, (e: unknown) => kernelError(e, batch[i]))));
     } finally {
-      this.inflight--;
-      if (this.inflight === 0) { const w = this.idleWaiters; this.idleWaiters = []; w.forEach((f) => f()); }
+      this.done();
     }
   }
 

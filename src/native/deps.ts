@@ -1,5 +1,5 @@
 /**
- * Heavy npm dependencies (undici, execa, xml2js, commander, netlink's full API)
+ * Heavy npm dependencies (undici, execa, xml2js, commander)
  * are not part of the main bundle: each is bundled on its own and embedded in
  * the single executable as an asset, compiled only when an action first
  * imports it. The agents' hot path (monitor) therefore never parses them:

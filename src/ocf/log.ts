@@ -5,7 +5,7 @@
  * Synchronous appends: an agent is short-lived and must not lose its last words.
  */
 import { appendFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { lvshaNative } from '../native/lvsha-native.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'err' | 'crit';
 
@@ -24,6 +24,8 @@ export interface LogSinks {
   debug: boolean;
   /** syslog facility name, or undefined for none */
   facility: string | undefined;
+  /** the syslog socket (/dev/log) */
+  syslogSocket: string;
   tag: string;
 }
 
@@ -42,6 +44,7 @@ export function sinksFromEnv(env: Record<string, string | undefined>, tag: strin
     debuglog: nonEmpty(env.HA_DEBUGLOG ?? env.PCMK_debugfile),
     debug: /^(1|yes|true|on)$/i.test(env.HA_debug ?? env.PCMK_debug ?? ''),
     facility: fac && fac !== 'none' && fac in FACILITIES ? fac : undefined,
+    syslogSocket: env.LVSHA_SYSLOG_SOCKET ?? '/dev/log',
     tag,
   };
 }
@@ -60,7 +63,7 @@ export function createLogger(sinks: LogSinks): Logger {
     if (file) {
       try { appendFileSync(file, stamped); } catch { /* an unwritable log must not fail the action */ }
     }
-    if (sinks.facility) sendSyslog(sinks.facility, level, sinks.tag, msg);
+    if (sinks.facility) sendSyslog(sinks.syslogSocket, sinks.facility, level, sinks.tag, msg);
   };
   return {
     debug: (m) => emit('debug', m),
@@ -71,17 +74,12 @@ export function createLogger(sinks: LogSinks): Logger {
   };
 }
 
-/** RFC 3164 datagram to /dev/log; best effort, never throws. */
-function sendSyslog(facility: string, level: LogLevel, tag: string, msg: string): void {
+/** RFC 3164 datagram to the syslog socket (Node has no unix datagram sockets: lvsha's native helper sends it); best effort. */
+function sendSyslog(socket: string, facility: string, level: LogLevel, tag: string, msg: string): void {
   const pri = (FACILITIES[facility] ?? 1) * 8 + SYSLOG_SEVERITY[level];
-  const payload = `<${pri}>${tag}[${process.pid}]: ${msg}`;
-  syslogWriter?.(payload);
+  try {
+    lvshaNative().sendUnixDgram(socket, Buffer.from(`<${pri}>${tag}[${process.pid}]: ${msg}`));
+  } catch {
+    // no syslog daemon listening: stderr and the log files still have the line
+  }
 }
-
-/** Node has no unix datagram sockets; the native helper provides one when loaded (see src/native). */
-let syslogWriter: ((payload: string) => void) | undefined;
-export function setSyslogWriter(w: (payload: string) => void): void {
-  syslogWriter = w;
-}
-
-export const LOG_HOST = hostname();

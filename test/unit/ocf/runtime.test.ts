@@ -115,3 +115,26 @@ t.test('meta-data validates against ra-api-1.dtd and the OCF 1.1 RNG', async (t)
   t.equal(rng.status, 0, `RNG: ${rng.stderr}`);
   t.ok(execFileSync('ls', ['/usr/share/resource-agents/ra-api-1.dtd']), 'resource-agents installed');
 });
+
+t.test('syslog: HA_LOGFACILITY sends RFC 3164 datagrams with the facility and severity', async (t) => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const dir = mkdtempSync('/tmp/lvsha-log-'); // sun_path holds 108 bytes: tap's testdir is too deep
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const sock = `${dir}/log.sock`;
+  const { spawn } = await import('node:child_process');
+  // a unix datagram listener (Node has none): python3 prints each datagram it receives
+  const py = spawn('python3', ['-u', '-c', `import socket,sys
+s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); print('ready', flush=True)
+while True:
+    d=s.recv(4096); print(d.decode(), flush=True)`, sock], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => { py.kill(); });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    py.once('error', reject);
+    py.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('ready')) resolve(); });
+  });
+  await run(def({ start: async (c) => { c.log.warn('disk on fire'); return 0; } }), ['start'], { HA_LOGFACILITY: 'local3', LVSHA_SYSLOG_SOCKET: sock, OCF_RESOURCE_INSTANCE: 'vip' });
+  for (let i = 0; i < 50 && !out.includes('disk on fire'); i++) await new Promise((r) => setTimeout(r, 20));
+  // local3 = 19, warning = 4 → <156>
+  t.match(out, /<156>Test\(vip\)\[\d+\]: disk on fire/);
+});

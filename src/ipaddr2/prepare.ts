@@ -4,6 +4,7 @@
  * does one GETLINK and, only when nic or cidr_netmask is not given, one route dump.
  */
 import { OCF } from '../ocf/exit-codes.ts';
+import { isProbe } from '../ocf/env.ts';
 import type { ActionContext } from '../ocf/types.ts';
 import { afOf, parseIp } from '../net/ipaddr.ts';
 import type { Family } from '../net/ipaddr.ts';
@@ -46,8 +47,7 @@ export interface Vip {
 }
 
 export function isProbe4(ctx: ActionContext): boolean {
-  // ocf_is_probe: monitor with CRM_meta_interval literally "0"
-  return ctx.action === 'monitor' && ctx.env.meta.interval === '0';
+  return isProbe(ctx.action, ctx.env);
 }
 
 export async function getLinkByIndex(nl: Rtnl, index: number): Promise<Link | undefined> {

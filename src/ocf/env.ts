@@ -54,9 +54,9 @@ export function readOcfEnv(env: Record<string, string | undefined>, action: stri
   } satisfies OcfEnv & { action?: never } as OcfEnv;
 }
 
-/** A probe is a monitor with interval 0 (ocf_is_probe). */
+/** A probe is a monitor with CRM_meta_interval literally "0", as ocf_is_probe tests it (unset is not a probe). */
 export function isProbe(action: string, env: OcfEnv): boolean {
-  return action === 'monitor' && env.intervalMs === 0;
+  return action === 'monitor' && env.meta.interval === '0';
 }
 
 /** ocf_is_true: yes/true/1/on (case-insensitive). */

@@ -42,7 +42,8 @@ t.test('environment: params, meta in ms, check level, probe', async (t) => {
   t.same(env.raVersion, { major: 1, minor: 1 });
   t.equal(cloneNumber(env), 2);
   t.notOk(isProbe('monitor', env));
-  t.ok(isProbe('monitor', readOcfEnv({}, 'monitor')), 'interval 0 → probe');
+  t.ok(isProbe('monitor', readOcfEnv({ OCF_RESKEY_CRM_meta_interval: '0' }, 'monitor')), 'interval 0 → probe');
+  t.notOk(isProbe('monitor', readOcfEnv({}, 'monitor')), 'no interval: not a probe (ocf_is_probe)');
   t.equal(readOcfEnv({ OCF_RESKEY_OCF_CHECK_LEVEL: '20' }, 'monitor').checkLevel, 20);
   t.equal(readOcfEnv({}, 'x').resourceInstance, 'default');
   t.ok(readOcfEnv({ OCF_TESTER_FAIL_HAVE_BINARY: '1' }, 'x').failHaveBinary);

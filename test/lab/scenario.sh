@@ -70,7 +70,10 @@ errs_between() { awk -v a="$1" -v b="$2" '$1>=a && $1<=b && $3!=200' "$CL" | wc 
 errs_kinds() { awk -v a="$1" -v b="$2" '$1>=a && $1<=b && $3!=200{print $4}' "$CL" | sort | uniq -c | awk '{printf "%sx%s ", $1, $2}'; }
 ipvs_norm() { inns "$PFX-$1" ipvsadm -Ln | awk '/^(TCP|UDP)/{v=$2} /->/ && $2 ~ /^[0-9].*:/ && v {print v, $2, $3, $4}' | sort; }
 ldpid() { local p=; read -r p <"/proc/$(hp "$1")/root/run/ldirectord.ldirectord.cf.pid" 2>/dev/null; echo "${p:-0}"; }
-ld_alive() { local h; h=$(hp "$1"); [[ $2 != 0 && -e /proc/$h/root/proc/$2/cmdline ]]; }
+ld_alive() { # NODE PID: a live ldirectord (a zombie has an empty cmdline), builtins only
+	local h c=; h=$(hp "$1"); [[ $2 != 0 ]] || return 1
+	local a=(); mapfile -d '' a <"/proc/$h/root/proc/$2/cmdline" 2>/dev/null; c="${a[*]}"; [[ $c == *ldirectord* ]]
+}
 locate() { "$C" exec "$1" crm_resource --resource lvs --locate 2>/dev/null | sed -n 's/.*running on: //p' | sort -u | tr '\n' ' '; }
 plog() { echo "$PCMK_NS_BASE/nodes/$1/var/log/pacemaker/pacemaker.log"; }
 pt() { # NODE REGEX T0_MS: seconds from T0 to the first pacemaker.log line matching REGEX at or after T0

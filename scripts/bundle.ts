@@ -59,12 +59,25 @@ const assetHashes = {
   'lvsha_native.node': hash16(nativeFile),
 };
 
+// meta-data is static: render it now, so `meta-data` prints a string instead of loading xml2js
+const { AGENTS } = await import('../src/agents-registry.ts');
+const { renderMetadata } = await import('../src/ocf/metadata.ts');
+const metadata: Record<string, string> = {};
+for (const load of Object.values(AGENTS)) {
+  const def = await load();
+  metadata[def.metadata.name] = await renderMetadata(def.metadata);
+}
+
 rmSync(join(root, 'dist/deps'), { recursive: true, force: true });
 const main = await build({
   ...common,
   entryPoints: ['src/main.ts'],
   outfile: 'dist/lvsha.cjs',
-  define: { LVSHA_VERSION: JSON.stringify(pkg.version), LVSHA_ASSET_HASHES: JSON.stringify(assetHashes) },
+  define: {
+    LVSHA_VERSION: JSON.stringify(pkg.version),
+    LVSHA_ASSET_HASHES: JSON.stringify(assetHashes),
+    LVSHA_METADATA: JSON.stringify(metadata),
+  },
   plugins: [nativeShim, lazyDeps],
 });
 const size = (r: { metafile: import('esbuild').Metafile }): number => Object.values(r.metafile.outputs).reduce((n, o) => n + o.bytes, 0);

@@ -4,7 +4,6 @@
  * content-hash name and dlopen'ed from there. Outside the SEA (tests, `node
  * dist/lvsha.cjs`) it is loaded from the build tree.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -43,6 +42,12 @@ function checkDir(dir: string): void {
   }
 }
 
+/** node:crypto costs a few ms to load: only a build without baked-in hashes needs it */
+function sha256(b: Buffer): string {
+  const { createHash } = process.getBuiltinModule('node:crypto');
+  return createHash('sha256').update(b).digest('hex').slice(0, 16);
+}
+
 function dlopen(file: string): unknown {
   const m = { exports: {} as unknown };
   process.dlopen(m, file);
@@ -61,7 +66,7 @@ export function loadNative(asset: string, devPath: string): unknown {
   }
   // the build bakes in each asset's hash, so a warm start neither reads nor hashes the library
   let bytes: Buffer | undefined;
-  const hash = ASSET_HASHES[asset] ?? createHash('sha256').update((bytes = Buffer.from(sea.getRawAsset(asset)))).digest('hex').slice(0, 16);
+  const hash = ASSET_HASHES[asset] ?? sha256((bytes = Buffer.from(sea.getRawAsset(asset))));
   const dir = cacheDir();
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   checkDir(dir);

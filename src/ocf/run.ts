@@ -10,6 +10,10 @@ import { createLogger, sinksFromEnv } from './log.ts';
 import { renderMetadata, usageText } from './metadata.ts';
 import type { ActionContext, AgentDefinition } from './types.ts';
 
+/** Meta-data rendered at build time (scripts/bundle.ts); from source it is rendered on demand. */
+declare const LVSHA_METADATA: Record<string, string> | undefined;
+const PRERENDERED: Record<string, string> = typeof LVSHA_METADATA === 'object' ? LVSHA_METADATA : {};
+
 /** Leave Pacemaker this much of the timeout to read our answer before it kills us. */
 const TIMEOUT_MARGIN = 0.1;
 
@@ -28,7 +32,7 @@ export async function runAgent(def: AgentDefinition, args: readonly string[], io
     return OCF.ERR_ARGS;
   }
   if (action === 'meta-data') {
-    io.stdout(await renderMetadata(md));
+    io.stdout(PRERENDERED[md.name] ?? (await renderMetadata(md)));
     return OCF.SUCCESS;
   }
   if (action === 'usage' || action === 'help') {

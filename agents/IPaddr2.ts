@@ -4,6 +4,7 @@
  * This module is data plus one lazy import per action: monitor loads only
  * src/ipaddr2/monitor.ts and the raw rtnetlink socket.
  */
+import { IPADDR2_TIMEOUTS } from './timeouts.ts';
 import type { AgentDefinition, MetaParameter } from '../src/ocf/types.ts';
 
 const parameters: MetaParameter[] = [
@@ -42,10 +43,10 @@ const agent: AgentDefinition = {
     longdesc: "This Linux-specific resource manages IP alias IP addresses.\nIt can add an IP alias, or remove one.\nIn addition, it can implement Cluster Alias IP functionality\nif invoked as a clone resource.\n\nIf used as a clone, \"shared address with a trivial, stateless\n(autonomous) load-balancing/mutual exclusion on ingress\" mode gets\napplied (as opposed to \"assume resource uniqueness\" mode otherwise).\nFor that, Linux firewall (kernel and userspace) is assumed, and since\nrecent distributions are ambivalent in plain \"iptables\" command to\nparticular back-end resolution, \"iptables-legacy\" (when present) gets\nprioritized so as to avoid incompatibilities (note that respective\nipt_CLUSTERIP firewall extension in use here is, at the same time,\nmarked deprecated, yet said \"legacy\" layer can make it workable,\nliterally, to this day) with \"netfilter\" one (as in \"iptables-nft\").\nIn that case, you should explicitly set clone-node-max >= 2,\nand/or clone-max < number of nodes. In case of node failure,\nclone instances need to be re-allocated on surviving nodes.\nThis would not be possible if there is already an instance\non those nodes, and clone-node-max=1 (which is the default).\n\nWhen the specified IP address gets assigned to a respective interface, the\nresource agent sends unsolicited ARP (Address Resolution Protocol, IPv4) or NA\n(Neighbor Advertisement, IPv6) packets to inform neighboring machines about the\nchange. This functionality is controlled for both IPv4 and IPv6 by shared\n'arp_*' parameters.\n\nThis is lvsha's implementation: addresses through rtnetlink, gratuitous ARP and unsolicited neighbour advertisements sent by the agent itself.",
     parameters,
     actions: [
-      { name: 'start', timeout: 20 },
-      { name: 'stop', timeout: 20 },
-      { name: 'status', timeout: 20, interval: 10, depth: 0 },
-      { name: 'monitor', timeout: 20, interval: 10, depth: 0 },
+      { name: 'start', timeout: IPADDR2_TIMEOUTS.start.timeout },
+      { name: 'stop', timeout: IPADDR2_TIMEOUTS.stop.timeout },
+      { name: 'status', timeout: IPADDR2_TIMEOUTS.monitor.timeout, interval: IPADDR2_TIMEOUTS.monitor.interval, depth: 0 },
+      { name: 'monitor', timeout: IPADDR2_TIMEOUTS.monitor.timeout, interval: IPADDR2_TIMEOUTS.monitor.interval, depth: 0 },
       { name: 'meta-data', timeout: 5 },
       { name: 'validate-all', timeout: 20 },
     ],

@@ -5,6 +5,7 @@
  * the director and role=backup on the other director (src/cluster/cib.ts).
  * Meta-data says OCF 1.0 (ocf-tester's ra-api-1.dtd); a parameter change restarts it.
  */
+import { IPVS_SYNC_TIMEOUTS } from './timeouts.ts';
 import type { AgentDefinition, MetaParameter } from '../src/ocf/types.ts';
 
 const impl = () => import('../src/ipvs-sync/actions.ts');
@@ -64,9 +65,9 @@ const agent: AgentDefinition = {
       'the parameters: not running gives 7, other settings give 1. Needs the ip_vs kernel module.',
     parameters,
     actions: [
-      { name: 'start', timeout: 20 },
-      { name: 'stop', timeout: 20 },
-      { name: 'monitor', timeout: 20, interval: 10, depth: 0 },
+      { name: 'start', timeout: IPVS_SYNC_TIMEOUTS.start.timeout },
+      { name: 'stop', timeout: IPVS_SYNC_TIMEOUTS.stop.timeout },
+      { name: 'monitor', timeout: IPVS_SYNC_TIMEOUTS.monitor.timeout, interval: IPVS_SYNC_TIMEOUTS.monitor.interval, depth: 0 },
       { name: 'meta-data', timeout: 5 },
       { name: 'validate-all', timeout: 20 },
     ],

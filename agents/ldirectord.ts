@@ -5,6 +5,7 @@
  * non-unique parameters; reload-agent does the same but is not advertised
  * (ocf-tester's DTD rejects it). Implementations load per action (src/director/agent.ts).
  */
+import { LDIRECTORD_TIMEOUTS } from './timeouts.ts';
 import type { AgentDefinition } from '../src/ocf/types.ts';
 
 const impl = () => import('../src/director/agent.ts');
@@ -31,10 +32,10 @@ const agent: AgentDefinition = {
       },
     ],
     actions: [
-      { name: 'start', timeout: 60 },
-      { name: 'stop', timeout: 30 },
+      { name: 'start', timeout: LDIRECTORD_TIMEOUTS.start.timeout },
+      { name: 'stop', timeout: LDIRECTORD_TIMEOUTS.stop.timeout },
       { name: 'reload', timeout: 20 },
-      { name: 'monitor', timeout: 20, interval: 20, depth: 0 },
+      { name: 'monitor', timeout: LDIRECTORD_TIMEOUTS.monitor.timeout, interval: LDIRECTORD_TIMEOUTS.monitor.interval, depth: 0 },
       { name: 'meta-data', timeout: 5 },
       { name: 'validate-all', timeout: 20 },
     ],

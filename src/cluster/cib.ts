@@ -6,7 +6,7 @@
  */
 import {
   IPADDR2_TIMEOUTS, IPVS_SYNC_TIMEOUTS, LDIRECTORD_TIMEOUTS, PING_TIMEOUTS, STONITH_TIMEOUTS,
-} from './agent-timeouts.ts';
+} from '../../agents/timeouts.ts';
 import type { Model } from './description.ts';
 
 /** Newest schema Debian 12's Pacemaker 2.1.5 ships (/usr/share/pacemaker/pacemaker-3.9.rng). */

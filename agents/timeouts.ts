@@ -1,8 +1,9 @@
 /**
  * Operation timings the lvsha agents advertise in their meta-data, in seconds.
- * The CIB generator writes these into every op; the agents' meta-data should
- * import the same constants so the two can never drift apart.
- * Values follow the agents we replace (ocf:heartbeat:IPaddr2 4.12, ocf:heartbeat:ldirectord).
+ * The agents' meta-data and the CIB generator (src/cluster/cib.ts) both read
+ * these, so what Pacemaker is told and what the agents promise never drift apart.
+ * IPaddr2 keeps ocf:heartbeat:IPaddr2 4.12's values; ldirectord's start waits for
+ * the first check pass, so it gets more time than the Perl agent's 15 s.
  */
 export const IPADDR2_TIMEOUTS = {
   start: { timeout: 20 },
@@ -11,16 +12,16 @@ export const IPADDR2_TIMEOUTS = {
 } as const;
 
 export const LDIRECTORD_TIMEOUTS = {
-  start: { timeout: 15 },
-  stop: { timeout: 15 },
-  monitor: { interval: 20, timeout: 10 },
+  start: { timeout: 60 },
+  stop: { timeout: 30 },
+  monitor: { interval: 20, timeout: 20 },
 } as const;
 
-/** ocf:lvsha:ipvs-sync (not written yet): IPVS connection-sync daemon start/stop is a single netlink call. */
+/** ocf:lvsha:ipvs-sync: start/stop of the IPVS connection-sync daemon is a single netlink call. */
 export const IPVS_SYNC_TIMEOUTS = {
   start: { timeout: 20 },
   stop: { timeout: 20 },
-  monitor: { interval: 30, timeout: 20 },
+  monitor: { interval: 10, timeout: 20 },
 } as const;
 
 /** ocf:pacemaker:ping as shipped with Pacemaker 2.1 (start 60s, stop 20s, monitor 10s/60s). */

@@ -5,6 +5,7 @@
  * Pure types plus the narrow ports (IPVS, checks) the daemon talks through.
  */
 import type { Destination, Forward, Service, ServiceKey, Table } from '../ipvs/model.ts';
+import type { Op } from '../ipvs/codec.ts';
 import type { CheckResult, CheckSpec } from '../check/types.ts';
 
 export interface DirectorReal {
@@ -69,14 +70,8 @@ export interface DirectorConfig {
   warnings: string[];
 }
 
-/** One IPVS change; what the planner produces and the IPVS port applies, in order. */
-export type IpvsOp =
-  | { op: 'add-service'; service: Service }
-  | { op: 'edit-service'; service: Service }
-  | { op: 'del-service'; key: ServiceKey }
-  | { op: 'add-dest'; key: ServiceKey; dest: Destination }
-  | { op: 'edit-dest'; key: ServiceKey; dest: Destination }
-  | { op: 'del-dest'; key: ServiceKey; dest: Pick<Destination, 'address' | 'port' | 'family'> };
+/** One IPVS change the director makes: the service and destination subset of the IPVS client's ops. */
+export type IpvsOp = Extract<Op, { op: 'add-service' | 'edit-service' | 'del-service' | 'add-dest' | 'edit-dest' | 'del-dest' }>;
 
 /** The kernel, as the daemon and agent need it. */
 export interface IpvsPort {

@@ -14,15 +14,8 @@ import { addrToBytes, canonicalAddr, type SyncDaemon } from '../ipvs/model.ts';
 
 export type SyncRole = SyncDaemon['state'];
 
-export interface SyncParams {
-  role: SyncRole;
-  ifname: string;
-  syncId: number;
-  maxLen?: number | undefined;
-  group?: string | undefined;
-  port?: number | undefined;
-  ttl?: number | undefined;
-}
+/** The agent's parameters: the kernel's sync-daemon settings, with the role named as the CIB names it. */
+export type SyncParams = Omit<SyncDaemon, 'state'> & { role: SyncRole };
 
 /** What the kernel uses when a setting is not given (ip_vs_sync.c, IP_VS_SYNC_GROUP/PORT). */
 export const KERNEL_DEFAULTS = { group: '224.0.0.81', port: 8848, ttl: 1 } as const;

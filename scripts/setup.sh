@@ -7,6 +7,13 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 [ "$(id -u)" = 0 ] || { echo "setup: run as root (apt-get, namespaces): sudo $0" >&2; exit 1; }
 command -v apt-get >/dev/null || { echo "setup: needs a Debian/Ubuntu host with apt-get" >&2; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+# policy-rc.d keeps every daemon we install (corosync, pacemaker, ldirectord, keepalived, the check
+# servers) from starting as a system service: the tests start their own, on their own addresses
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 
 # Everything the build, the agents' tests and the reference implementations need.
 PKGS=(
@@ -23,8 +30,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   log "apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=600 update -qq
-  # policy-rc.d keeps the installed daemons (corosync, pacemaker, ldirectord, keepalived) from starting
-  [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; trap 'rm -f /usr/sbin/policy-rc.d' EXIT; }
   apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # Groups with their own extra packages (real servers for the health checks, …)

@@ -35,8 +35,8 @@ for entry in "${GROUPS_LIST[@]}"; do
   secs=$(( $(date +%s) - t0 ))
   # count from the group's own summary (tap prints "# { total: N, pass: P, fail: F }")
   p=0; f=0
-  if line=$(grep -E '^[a-z:]* ?[0-9]+ passed, [0-9]+ failed' "$LOGS/$name.log" | tail -1); [ -n "$line" ]; then
-    p=$(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  if line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$LOGS/$name.log" | tail -1); [ -n "$line" ]; then
+    p=$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
   elif line=$(grep -E '^# \{ total: [0-9]+' "$LOGS/$name.log" | tail -1); [ -n "$line" ]; then
     p=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$line"); p=${p:-0}; f=${f:-0}
   else

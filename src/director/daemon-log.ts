@@ -1,14 +1,14 @@
 /**
  * The daemon's log, as ldirectord writes it: `logfile="/path"` gets lines
  * `[Sun Nov 22 03:49:21 2026|ldirectord.cf|1234] message`; a facility name
- * goes to syslog through logger(1) (Node has no unix datagram socket; the lines
+ * goes to syslog as datagrams through the native helper (src/ocf/log.ts sendSyslog; the lines
  * are few: state changes, not every check); supervised/debug mode also prints to stdout. monitorfile lines follow
  * the code's format `[date] [pid] <real id> [up|down] <msg>`.
  */
-import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { LogTarget } from './model.ts';
+import { sendSyslog } from '../ocf/log.ts';
 
 function perlTime(d = new Date()): string {
   // Perl's scalar localtime: "Sun Nov 22 03:49:21 2026"
@@ -30,13 +30,9 @@ export interface DaemonLog {
 export function createDaemonLog(target: LogTarget, configFile: string, opts: { stdout: boolean; debug: boolean }): DaemonLog {
   let cfgName = basename(configFile);
   let tgt = target;
-  const SEV = { info: 'info', warn: 'warning', err: 'err', debug: 'debug' } as const;
-  const syslog = (facility: string, level: keyof typeof SEV, msg: string): void => {
-    try {
-      const c = spawn('logger', ['-p', `${facility}.${SEV[level]}`, '-t', 'ldirectord', `--id=${process.pid}`, '--', msg], { stdio: 'ignore' });
-      c.on('error', () => {});
-    } catch { /* no logger: nothing else to do */ }
-  };
+  const syslogSocket = process.env.LVSHA_SYSLOG_SOCKET ?? '/dev/log';
+  const syslog = (facility: string, level: 'info' | 'warn' | 'err' | 'debug', msg: string): void =>
+    sendSyslog(syslogSocket, facility, level, 'ldirectord', msg);
   const line = (level: 'info' | 'warn' | 'err' | 'debug', msg: string): void => {
     if (level === 'debug' && !opts.debug) return;
     const text = `[${perlTime()}|${cfgName}|${process.pid}] ${msg}`;

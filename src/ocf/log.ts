@@ -75,7 +75,7 @@ export function createLogger(sinks: LogSinks): Logger {
 }
 
 /** RFC 3164 datagram to the syslog socket (Node has no unix datagram sockets: lvsha's native helper sends it); best effort. */
-function sendSyslog(socket: string, facility: string, level: LogLevel, tag: string, msg: string): void {
+export function sendSyslog(socket: string, facility: string, level: LogLevel, tag: string, msg: string): void {
   const pri = (FACILITIES[facility] ?? 1) * 8 + SYSLOG_SEVERITY[level];
   try {
     lvshaNative().sendUnixDgram(socket, Buffer.from(`<${pri}>${tag}[${process.pid}]: ${msg}`));

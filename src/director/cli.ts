@@ -165,7 +165,8 @@ async function start(path: string, name: string, args: CliArgs, io: CliIo): Prom
       if (ps.state === 'running' && ps.pid === child.pid) { clearInterval(poll); resolve(0); }
       else if (Date.now() - t0 > 120_000) { clearInterval(poll); err += 'daemon did not write its pid file within 120 s\n'; resolve(1); }
     }, 50);
-    child.once('exit', (c) => { clearInterval(poll); resolve(c === 0 ? 1 : (c ?? 1)); });
+    // 'close', not 'exit': the child's last stderr lines (why it failed) arrive after 'exit'
+    child.once('close', (c) => { clearInterval(poll); resolve(c === 0 ? 1 : (c ?? 1)); });
   });
   child.stderr!.destroy();
   child.unref();

@@ -2,7 +2,7 @@
 # SIGKILL of the daemon under client load loses no request (the kernel keeps the table);
 # a restarted daemon adopts the table without flapping weights; the OCF agent's
 # start/monitor/stop/reload/validate-all; missing ip_vs → OCF_ERR_INSTALLED.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../ldirectord/lib.sh"
 net_setup 2; httpd_start 1; httpd_start 2
 CF=$W/agent.cf
 VS="TCP 10.90.0.1:80"

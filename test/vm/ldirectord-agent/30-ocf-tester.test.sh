@@ -1,7 +1,7 @@
 #!/bin/sh
 # ocf-tester (resource-agents) against ocf:lvsha:ldirectord with a real ldirectord.cf,
 # on a kernel with IPVS: zero errors required.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../ldirectord/lib.sh"
 need ocf-tester resource-agents
 net_setup 2; httpd_start 1; httpd_start 2
 CF=$W/ocft.cf

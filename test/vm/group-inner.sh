@@ -5,6 +5,10 @@ GROUP=$1
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
 NODE="$ROOT/node_modules/.bin/node"
+# The emulated CPU has PKU; V8's JIT-page registry then can abort a process that compiles
+# WebAssembly (type stripping, undici's llhttp): nodejs/node#64500. The product binary sets
+# the same flag in its SEA config.
+export NODE_FLAGS=--no-memory-protection-keys
 fail=0
 need() { command -v "$1" >/dev/null 2>&1 || { echo "MISSING: $1 — install it: $2"; fail=1; }; }
 [ -x "$NODE" ] || { echo "MISSING: Node 24 at $NODE — run: npm ci"; fail=1; }
@@ -19,7 +23,7 @@ export TAP_TIMEOUT=0   # the VM is slow and shared; VM_TIMEOUT bounds the run
 passed=0; failed=0; failed_names=
 for f in $(ls "$GROUP" | sort); do
   case $f in
-    *.test.ts) cmd="$NODE $GROUP/$f";;
+    *.test.ts) cmd="$NODE $NODE_FLAGS $GROUP/$f";;
     *.test.sh) cmd="sh $GROUP/$f";;
     *) continue;;
   esac

@@ -69,7 +69,7 @@ t.before(() => {
 
 /** COUNT GETs from the client namespace, one node process. */
 function get(host: string, count: number, waitMs = 0): string[] {
-  return JSON.parse(run('ip', ['netns', 'exec', NS.cl, process.execPath, HTTP_CLIENT, `http://${host}/`, String(count), String(waitMs)]));
+  return JSON.parse(run('ip', ['netns', 'exec', NS.cl, process.execPath, ...process.execArgv, HTTP_CLIENT, `http://${host}/`, String(count), String(waitMs)]));
 }
 
 

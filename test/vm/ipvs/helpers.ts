@@ -6,6 +6,8 @@ import { exitCodeFor, type Io } from '../../../src/ipvs/cli.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const NODE = process.execPath;
+/** Children get this process's V8 flags (group-inner.sh passes --no-memory-protection-keys). */
+export const NODE_ARGS = process.execArgv;
 export const MAIN = `${ROOT}src/ipvs/main.ts`;
 
 /** Run a command; throws with its output if it fails. */
@@ -23,7 +25,7 @@ export const sh = (script: string) => run('sh', ['-c', script]);
 
 /** `lvsha ipvs …` through the real CLI entry. */
 export function lvsha(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(NODE, [MAIN, 'ipvs', ...args], { encoding: 'utf8' });
+  const r = spawnSync(NODE, [...NODE_ARGS, MAIN, 'ipvs', ...args], { encoding: 'utf8' });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 

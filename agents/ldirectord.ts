@@ -1,9 +1,9 @@
 /**
  * ocf:lvsha:ldirectord — the LVS director for an unchanged ldirectord.cf.
  * Parameter-compatible with ocf:heartbeat:ldirectord (configfile, ldirectord).
- * Meta-data says OCF 1.0, so Pacemaker uses legacy reload (SIGHUP) for changes of
- * non-unique parameters; reload-agent does the same but is not advertised
- * (ocf-tester's DTD rejects it). Implementations load per action (src/director/agent.ts).
+ * Meta-data says OCF 1.0, so Pacemaker uses legacy reload for changes of non-unique
+ * parameters (config_digest is the one meant for it: roll out a changed file without a
+ * restart); reload-agent does the same but is not advertised (ocf-tester's DTD rejects it). Implementations load per action (src/director/agent.ts).
  */
 import { LDIRECTORD_TIMEOUTS } from './timeouts.ts';
 import type { AgentDefinition } from '../src/ocf/types.ts';
@@ -29,6 +29,15 @@ const agent: AgentDefinition = {
       {
         name: 'ldirectord', shortdesc: 'ldirectord binary path (ignored)', type: 'string', default: '/usr/sbin/ldirectord',
         longdesc: 'Accepted for compatibility with ocf:heartbeat:ldirectord and ignored: lvsha runs its own director.',
+      },
+      {
+        name: 'config_digest', shortdesc: 'SHA-256 of the configfile to run', type: 'string', default: '',
+        longdesc:
+          'Optional. The SHA-256 (sha256sum) of the configfile this resource must run. To roll out a changed ' +
+          'ldirectord.cf: copy it to every director, then set this parameter to its new digest; Pacemaker runs reload ' +
+          'on the active director, which re-reads the file without a restart (no connection is lost). A node whose ' +
+          'file has another digest refuses start and reload (exit 2, so Pacemaker keeps the resource off that node ' +
+          'only) and monitor warns if the running configuration differs. Empty: no check.',
       },
     ],
     actions: [

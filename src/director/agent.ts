@@ -6,6 +6,7 @@
  * every real and weight). monitor loads no undici/execa/xml2js: it reads the
  * status file and does one netlink dump.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
@@ -99,7 +100,7 @@ function validateConfig(ctx: ActionContext, t: Target): number {
     ctx.exitReason(`configuration file ${t.config} not found (set configfile= to an existing ldirectord.cf)`);
     return OCF.ERR_INSTALLED;
   }
-  return OCF.SUCCESS;
+  return checkDigest(ctx, t);
 }
 
 export async function validateAll(ctx: ActionContext): Promise<number> {
@@ -118,7 +119,14 @@ export async function validateAll(ctx: ActionContext): Promise<number> {
 
 export async function monitor(ctx: ActionContext): Promise<number> {
   const t = target(ctx);
-  return check(ctx, t, ctx.env.checkLevel >= 10);
+  const rc = await check(ctx, t, ctx.env.checkLevel >= 10);
+  const want = (ctx.env.params['config_digest'] ?? '').trim().toLowerCase();
+  if (rc === OCF.SUCCESS && want) {
+    const have = readStatus(t.statusFile)?.configSha256;
+    // a warning, not a failure: a restart would not fix a file that differs
+    if (have && have !== want) ctx.log.warn(`ldirectord runs a configuration with sha256 ${have.slice(0, 12)}…, config_digest wants ${want.slice(0, 12)}…`);
+  }
+  return rc;
 }
 
 export async function start(ctx: ActionContext): Promise<number> {
@@ -167,14 +175,49 @@ export async function stop(ctx: ActionContext): Promise<number> {
   return alive(ps.pid) ? OCF.ERR_GENERIC : OCF.SUCCESS;
 }
 
+/**
+ * Pacemaker runs reload when a non-unique parameter changes (config_digest is the one
+ * meant for it): validate the file here first (a broken file is refused before the
+ * daemon sees it), SIGHUP, and return once the daemon has counted the reload.
+ */
 export async function reload(ctx: ActionContext): Promise<number> {
   const t = target(ctx);
   const ps = pidState(t.pidFile);
   if (ps.state !== 'running') return OCF.NOT_RUNNING;
   const v = await validateAll(ctx);
   if (v !== OCF.SUCCESS) return v; // the daemon would keep the old config; say so now
+  const before = readStatus(t.statusFile)?.reloads ?? 0;
   process.kill(ps.pid, 'SIGHUP');
-  return OCF.SUCCESS;
+  while (!ctx.signal.aborted) {
+    const st = readStatus(t.statusFile);
+    if (st && st.pid === ps.pid && (st.reloads ?? 0) > before) {
+      if (st.lastError) { ctx.exitReason(st.lastError); return OCF.ERR_GENERIC; }
+      ctx.log.info(`ldirectord (pid ${ps.pid}) reloaded ${t.config} (sha256 ${st.configSha256?.slice(0, 12) ?? '?'})`);
+      return OCF.SUCCESS;
+    }
+    if (!alive(ps.pid)) { ctx.exitReason(`ldirectord (pid ${ps.pid}) exited during reload; see its logfile`); return OCF.ERR_GENERIC; }
+    await sleep(100, ctx.signal);
+  }
+  return OCF.ERR_GENERIC;
+}
+
+/**
+ * config_digest (optional): the SHA-256 of the ldirectord.cf this resource must run.
+ * A node whose file differs cannot run it (OCF_ERR_ARGS: Pacemaker keeps the resource
+ * off that node only), so a half-rolled-out config never goes live.
+ */
+function checkDigest(ctx: ActionContext, t: Target): number {
+  const want = (ctx.env.params['config_digest'] ?? '').trim().toLowerCase();
+  if (!want) return OCF.SUCCESS;
+  if (!/^[0-9a-f]{64}$/.test(want)) {
+    ctx.exitReason(`config_digest=${want} is not a SHA-256 hex digest (write the output of: sha256sum ${t.config})`);
+    return OCF.ERR_CONFIGURED;
+  }
+  let have: string;
+  try { have = createHash('sha256').update(readFileSync(t.config)).digest('hex'); } catch { return OCF.SUCCESS; /* validateConfig reports a missing file */ }
+  if (have === want) return OCF.SUCCESS;
+  ctx.exitReason(`${t.config} on this node has sha256 ${have.slice(0, 12)}…, config_digest wants ${want.slice(0, 12)}…: copy the new file to every director`);
+  return OCF.ERR_ARGS;
 }
 
 function alive(pid: number): boolean {

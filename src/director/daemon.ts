@@ -73,6 +73,8 @@ export class Director {
   private pass = 0;
   private firstPassApplied = false;
   private lastError: string | null = null;
+  private cfgSha256: string;
+  private reloads = 0;
   private lastDesired: Table = { services: [] };
   private readonly startedAt = new Date().toISOString();
   private readonly pidFile: string;
@@ -84,6 +86,7 @@ export class Director {
     this.opts = opts;
     this.env = opts.env ?? process.env;
     this.cfgHash = createHash('md5').update(text).digest('hex');
+    this.cfgSha256 = createHash('sha256').update(text).digest('hex');
     this.cfgMtime = safeMtime(cfg.file);
     this.log = createDaemonLog(cfg.logfile, cfg.file, { stdout: opts.stdoutLog, debug: opts.debug });
     this.pidFile = pidPath(cfg.name, this.env);
@@ -181,6 +184,7 @@ export class Director {
 
   private async reload(): Promise<void> {
     this.reloadRequested = false;
+    this.reloads++;
     let loaded;
     try {
       loaded = loadDirectorConfig(this.cfg.file, this.cfg.name, this.opts.resolver);
@@ -195,6 +199,7 @@ export class Director {
     const old = this.cfg;
     this.cfg = loaded.config;
     this.cfgHash = createHash('md5').update(loaded.text).digest('hex');
+    this.cfgSha256 = createHash('sha256').update(loaded.text).digest('hex');
     this.cfgMtime = safeMtime(this.cfg.file);
     this.log.retarget(this.cfg.logfile, this.cfg.file);
     this.log.info(`Reloaded configuration ${this.cfg.file}`);
@@ -209,6 +214,7 @@ export class Director {
     await this.converge(current);
     // virtuals no longer configured are gone now; stop owning them
     this.owned = new Set(this.cfg.virtuals.map((v) => v.id));
+    this.writeStatus('running'); // the agent's reload waits for this
   }
 
   private async maintenanceSet(): Promise<Set<string>> {
@@ -330,7 +336,8 @@ export class Director {
     const st: StatusFile = {
       version: STATUS_VERSION, pid: process.pid, config: this.cfg.file, name: this.cfg.name, phase,
       firstPassApplied: this.firstPassApplied, pass: this.pass, startedAt: this.startedAt, updatedAt: new Date().toISOString(),
-      checkinterval: this.cfg.checkinterval, lastError: this.lastError, virtuals: this.statusView(), desired: tableToJson(this.lastDesired),
+      checkinterval: this.cfg.checkinterval, lastError: this.lastError,
+      configSha256: this.cfgSha256, reloads: this.reloads, virtuals: this.statusView(), desired: tableToJson(this.lastDesired),
     };
     try { writeStatus(this.statusFile, st); } catch (e) { this.log.err(`cannot write ${this.statusFile}: ${(e as Error).message}`); }
   }

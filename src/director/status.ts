@@ -50,6 +50,10 @@ export interface StatusFile {
   checkinterval: number;
   /** last reload or apply problem, kept until the next success */
   lastError: string | null;
+  /** SHA-256 of the configuration text in force (the agent's config_digest compares with it) */
+  configSha256?: string;
+  /** reload requests processed so far, failed ones included (the agent waits for its SIGHUP to be counted) */
+  reloads?: number;
   virtuals: VirtualStatusView[];
   /** desired IPVS state of our virtuals after the last pass */
   desired: JsonService[];

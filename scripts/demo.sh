@@ -1,93 +1,76 @@
 #!/bin/bash
-# `sudo npm run demo`: lvsha's main job, shown end to end on this machine.
-# Installs what it needs, builds dist/lvsha, then runs a real two-node Pacemaker 2.1 +
-# Corosync 3 cluster in network namespaces, configured by `lvsha cluster init` and loaded
-# with `lvsha cluster apply`, and shows the virtual IP (ocf:lvsha:IPaddr2) failing over
-# when its holder crashes — and staying put when the node returns (no fail-back).
-# Where the kernel has IPVS, the director (ocf:lvsha:ldirectord) runs in the group too;
-# the full load-balancer lab with real servers and live traffic is test/lab/run.sh.
-# Everything lives in namespaces lvsha-pcmk-*; Ctrl-C or any exit tears them down.
+# `sudo npm run demo`: lvsha's main job, end to end on this machine.
+# Installs what it needs (Debian packages, npm modules), builds dist/lvsha, then runs the load-balancer lab
+# (test/lab/run.sh): two LVS directors under real Pacemaker 2.1 + Corosync 3 in namespaces, configured by
+# `lvsha cluster init` and loaded unchanged with `lvsha cluster apply`, three busybox-httpd real servers,
+# a client sending requests — NAT, then direct routing — through seven scenarios (a real dies, the
+# director daemon is killed, ldirectord.cf is rolled out, the active director crashes and returns, ...).
+# Where the kernel has no IPVS (as here) the lab runs inside one qemu VM with Debian's kernel (software
+# emulation, so expect ~10 minutes per method). Ctrl-C or any exit tears everything down.
+# Env: DEMO_METHODS="nat dr" (or just nat / dr), DEMO_OUT=dir for the logs (default test/lab/out/demo).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-B=$'\e[1m'; N=$'\e[0m'; [ -t 1 ] || { B=; N=; }
+B=$'\e[1m'; G=$'\e[32m'; R=$'\e[31m'; N=$'\e[0m'; [ -t 1 ] || { B=; G=; R=; N=; }
 step() { printf '\n%s==> %s%s\n' "$B" "$*" "$N"; }
 info() { printf '    %s\n' "$*"; }
-die() { printf '\ndemo: %s\n' "$*" >&2; exit 1; }
+die() { printf '\n%sdemo: %s%s\n' "$R" "$*" "$N" >&2; exit 1; }
 
-[ "$(id -u)" = 0 ] || die "needs root for namespaces, netlink and the cluster daemons: sudo npm run demo"
-step "Installing what the demo needs (Debian packages: pacemaker, corosync, resource-agents, …; npm modules) and building dist/lvsha"
-bash scripts/setup.sh || die "setup failed"
-LVSHA=$ROOT/dist/lvsha
-C=$ROOT/test/pacemaker/cluster.sh
-export LVSHA_PCMK_BASE=${TMPDIR:-/tmp}/lvsha-demo
-export LVSHA_PCMK_CONF=$LVSHA_PCMK_BASE/conf
-export LVSHA_PCMK_AGENTS=$ROOT/dist/resource.d/lvsha
-BASE=$LVSHA_PCMK_BASE
-VIP=10.79.0.100
-cleanup() { trap - EXIT INT TERM; step "Cleaning up (stopping both nodes, deleting the namespaces)"; "$C" down >"$BASE/down.log" 2>&1 || true; info "done"; }
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces, mounts, IPVS, the cluster daemons): sudo npm run demo"
+METHODS=${DEMO_METHODS:-nat dr}
+OUT=${DEMO_OUT:-$ROOT/test/lab/out/demo}
+LAB=
+cleanup() {
+  trap - EXIT INT TERM
+  if [ -n "$LAB" ] && kill -0 "$LAB" 2>/dev/null; then
+    step "Stopping the lab (its VM or namespaces are torn down by the lab itself)"
+    kill -TERM "$LAB" 2>/dev/null; wait "$LAB" 2>/dev/null
+  fi
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
-vip_on() { ip -n "lvsha-pcmk-$1" -br -4 addr show dev eth0 2>/dev/null | grep -qw "$VIP/24"; }
-where_vip() { local n h=(); for n in node1 node2; do vip_on "$n" && h+=("$n"); done; echo "${h[*]:-none}"; }
-pingvip() { "$C" sw ping -c1 -W1 -q $VIP >/dev/null 2>&1; }
-wait_until() { local t=$1 s; shift; s=$(now); until "$@"; do awk -v a="$s" -v b="$(now)" -v t="$t" 'BEGIN{exit !(b-a>t)}' && return 1; sleep 0.2; done; }
+step "Installing what the demo needs (pacemaker, corosync, resource-agents, ipvsadm, qemu for a kernel with IPVS, ...) and building dist/lvsha"
+bash scripts/setup.sh || die "setup failed (see above)"
+info "dist/lvsha: $(du -h dist/lvsha | cut -f1), agents: $(ls dist/resource.d/lvsha | tr '\n' ' ')"
 
-rm -rf "$BASE"; mkdir -p "$BASE"
-step "1. lvsha cluster init: one command writes everything the two directors need"
-ipvs=no; { [ -e /proc/net/ip_vs ] || { modprobe -q ip_vs 2>/dev/null && [ -e /proc/net/ip_vs ]; }; } && ipvs=yes
-cat > "$BASE/cluster.lvsha" <<EOF2
-# the demo cluster: two directors, one VIP, direct routing; corosync token 1000 ms for a quick failover
-[cluster]
-name = lvsha-demo
-[node node1]
-address = 10.79.0.1/24
-[node node2]
-address = 10.79.0.2/24
-[vip]
-address = $VIP/24
-nic = eth0
-method = gate
-[service web]
-real = 10.79.0.50:80
-[corosync]
-token = 1000
-EOF2
-sed 's/^/    /' "$BASE/cluster.lvsha"
-"$LVSHA" cluster init --description "$BASE/cluster.lvsha" --out "$LVSHA_PCMK_CONF" 2>&1 | sed 's/^/    /'
-[ -f "$LVSHA_PCMK_CONF/cib.xml" ] || die "cluster init wrote no cib.xml"
-info "files: $(ls "$LVSHA_PCMK_CONF" | tr '\n' ' ')"
-if [ $ipvs = no ]; then
-  info "This kernel has no IPVS, so the director primitive runs as ocf:heartbeat:Dummy here; the VIP is lvsha's."
-  sed -i 's|class="ocf" type="ldirectord" provider="lvsha"|class="ocf" type="Dummy" provider="heartbeat"|' "$LVSHA_PCMK_CONF/cib.xml"
-fi
+report_method() { # METHOD: what the lab did, read from its output directory
+  local m=$1 w=$OUT/work-lvsha-$m i=$OUT/init/$m
+  local res=$OUT/stdout.txt
+  val() { sed -n "s/^RESULT lvsha\.$m\.$1=//p" "$res" | head -1; }
+  step "$(tr a-z A-Z <<<"$m"): files written by \`lvsha cluster init\` from the description $i.lvsha"
+  [ -d "$i" ] && for f in "$i"/*; do info "$(basename "$f")  ($(wc -l <"$f") lines)"; done
+  [ -f "$i/ldirectord.cf" ] && { info "--- ldirectord.cf"; sed 's/^/      /' "$i/ldirectord.cf"; }
+  step "$(tr a-z A-Z <<<"$m"): cluster and group"
+  info "cluster formed in $(val formation_s) s; group started: VIP +$(val start_vip_s) s, IPVS service +$(val start_ipvs_service_s) s, first client 200 +$(val start_first_client_200_s) s"
+  [ -f "$w/s1-status.txt" ] && { info "--- lvsha ldirectord status on the active director"; sed 's/^/      /' "$w/s1-status.txt"; }
+  [ -f "$w/s1-ipvs.txt" ] && { info "--- ipvsadm -Ln (normalised) on the active director"; sed 's/^/      /' "$w/s1-ipvs.txt"; }
+  step "$(tr a-z A-Z <<<"$m"): scenarios"
+  info "1 steady state:        $(val s1_client)"
+  info "2 real1 dies/returns:  removed after $(val s2_removed_s); re-added after $(val s2_readded_s); failed requests $(val s2_failed_requests_total)"
+  info "5 daemon SIGKILLed:    back after $(val s5_daemon_back_s); failed requests $(val s5_failed_requests)"
+  info "6 config rolled out:   real3 added after $(val s6_real3_added_s)"
+  info "7 connection sync:     $(val s7_echo_after_crash)"
+  info "3 director crash — timeline from the survivor's pacemaker.log and the client:"
+  info "    $(val s3_breakdown)"
+  info "    outage (last good response before → first after): $(val s3_outage_s) s; failed requests $(val s3_failed_requests)"
+  info "4 crashed director returns: $(val s4_nofailback)"
+}
 
-step "2. Two Pacemaker + Corosync nodes in namespaces, from the generated corosync.conf and authkey"
-t0=$(now)
-"$C" up >"$BASE/up.log" 2>&1 || { tail -20 "$BASE/up.log"; die "cluster did not form"; }
-info "cluster formed in $(since "$t0") s"
-
-step "3. lvsha cluster apply: load the generated CIB (stickiness INFINITY, group VIP + director)"
-"$C" exec node1 "$LVSHA" cluster apply "$LVSHA_PCMK_CONF" 2>&1 | sed 's/^/    /'
-wait_until 90 bash -c "[ \"\$(ip -n lvsha-pcmk-node1 -br -4 addr show dev eth0; ip -n lvsha-pcmk-node2 -br -4 addr show dev eth0)\" != '' ] && ip -n lvsha-pcmk-node1 -br addr | grep -q $VIP || ip -n lvsha-pcmk-node2 -br addr | grep -q $VIP" || die "the VIP never came up"
-A=$(where_vip); [ "$A" = node1 ] && Bn=node2 || Bn=node1
-"$C" exec "$A" crm_resource --wait --timeout=60s >/dev/null 2>&1
-"$C" exec "$A" crm_mon -1 2>&1 | sed -n '/Node List/,$p' | sed 's/^/    /'
-"$C" sw ping -c1 -W2 -q $VIP >/dev/null && info "a client in the switch namespace reaches $VIP (held by $A)"
-
-step "4. Crash $A (all its processes killed, link down) — watch the VIP move"
-t1=$(now)
-"$C" crash-node "$A" >/dev/null 2>&1
-wait_until 60 vip_on "$Bn" || die "the VIP did not move to $Bn"
-info "$VIP is on $Bn $(since "$t1") s after the crash (corosync token 1000 ms + consensus)"
-wait_until 10 pingvip && info "and answers the client again ($(since "$t1") s)"
-
-step "5. $A comes back — stickiness keeps the group where it is (no fail-back)"
-"$C" start-node "$A" >/dev/null 2>&1
-sleep 8
-info "VIP now on: $(where_vip)"
-[ "$(where_vip)" = "$Bn" ] && info "no fail-back: as configured" || die "the VIP moved back"
-"$C" exec "$Bn" crm_mon -1 2>&1 | sed -n '/Node List/,$p' | sed 's/^/    /'
+step "Running the lab: stack lvsha, methods: $METHODS (progress: tail -f $OUT/scenario.log)"
+mkdir -p "$OUT"
+bash test/lab/run.sh --stack lvsha --method "${METHODS// /,}" --out "$OUT" > "$OUT.txt" 2>&1 &
+LAB=$!
+# follow the lab's progress lines while it runs
+( tail -n +1 -F "$OUT/scenario.log" 2>/dev/null | grep --line-buffered -E '^\[|^(PASS|FAIL) ' | sed -u 's/^/    /' ) &
+TAILER=$!
+wait "$LAB"; rc=$?
+LAB=
+kill "$TAILER" 2>/dev/null; wait "$TAILER" 2>/dev/null
+for m in $METHODS; do report_method "$m"; done
+step "Result"
+np=$(grep -c '^PASS ' "$OUT/stdout.txt" 2>/dev/null); nf=$(grep -c '^FAIL ' "$OUT/stdout.txt" 2>/dev/null)
+grep '^FAIL ' "$OUT/stdout.txt" 2>/dev/null | sed "s/^/    $R/; s/\$/$N/"
+info "$(tail -2 "$OUT.txt" | head -1)"
+if [ "$rc" = 0 ]; then printf '    %s%s checks passed%s\n' "$G" "$np" "$N"; else printf '    %s%s passed, %s failed%s (logs: %s)\n' "$R" "$np" "$nf" "$N" "$OUT"; fi
+exit "$rc"

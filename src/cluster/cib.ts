@@ -1,8 +1,13 @@
 /**
  * Pacemaker CIB for an LVS director group (pure tree; rendering loads xml2js lazily).
  *
- * Layout: group "lvs" = VIP (ocf:lvsha:IPaddr2) [+ masq gateway IPaddr2] → ldirectord
+ * Layout: group "lvs" = ldirectord [→ masq gateway IPaddr2] → VIP (ocf:lvsha:IPaddr2)
  * [→ IPVS sync master]; stickiness above any location score so nothing fails back.
+ * The director starts before the addresses: when the VIP arrives (and its ARP
+ * announcements redirect clients) the IPVS services already exist. Otherwise, during a
+ * failover, the new director's stack answers VIP packets itself with RSTs until the
+ * services appear, and a synced connection dies: the kernel only consults IPVS
+ * (and the connections synced to it) once a netns has a virtual service.
  */
 import {
   IPADDR2_TIMEOUTS, IPVS_SYNC_TIMEOUTS, LDIRECTORD_TIMEOUTS, PING_TIMEOUTS, STONITH_TIMEOUTS,
@@ -62,12 +67,13 @@ export function cibTree(m: Model, opts: CibOptions = {}): { cib: El } {
 
   // ---- the group
   const members: El[] = [];
-  members.push(primitive(`${GROUP_ID}-vip`, 'ocf', ipProv, 'IPaddr2', cidrParams(m.vip), IPADDR2_TIMEOUTS));
-  if (m.gateway) {
-    members.push(primitive(`${GROUP_ID}-gateway`, 'ocf', ipProv, 'IPaddr2', cidrParams(m.gateway), IPADDR2_TIMEOUTS));
-  }
   members.push(primitive(`${GROUP_ID}-ldirectord`, 'ocf', ldProv, ldType,
     opts.stockAgents ? [] : [['configfile', m.ldirectord.configfile]], LDIRECTORD_TIMEOUTS));
+  if (m.gateway) {
+    // before the VIP too: NAT replies of synced connections need it the moment traffic arrives
+    members.push(primitive(`${GROUP_ID}-gateway`, 'ocf', ipProv, 'IPaddr2', cidrParams(m.gateway), IPADDR2_TIMEOUTS));
+  }
+  members.push(primitive(`${GROUP_ID}-vip`, 'ocf', ipProv, 'IPaddr2', cidrParams(m.vip), IPADDR2_TIMEOUTS));
   if (m.sync) {
     members.push(primitive(`${GROUP_ID}-sync-master`, 'ocf', opts.stockAgents ? 'heartbeat' : 'lvsha', opts.stockAgents ? 'Dummy' : 'ipvs-sync',
       opts.stockAgents ? [] : [['role', 'master'], ['mcast_interface', m.sync.mcastInterface], ['syncid', String(m.sync.syncid)]],

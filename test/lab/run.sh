@@ -60,18 +60,27 @@ if [[ $STACK == lvsha ]]; then # `lvsha cluster init` is pure file generation: r
 			{ echo "FAIL lvsha.$m.cluster_init: $(tail -3 "$LAB_INIT_DIR/$m.log" | tr '\n' ' ')"; echo "0 passed, 1 failed"; exit 1; }
 	done
 fi
+# the lab runs in the background so that Ctrl-C / TERM reaches it: scenario.sh tears its cluster down on
+# exit, vm-run.sh stops its VM
+run_child() {
+	local pid=$!
+	trap 'kill -TERM "$pid" 2>/dev/null' INT TERM
+	wait "$pid"; rc=$?
+	while kill -0 "$pid" 2>/dev/null; do wait "$pid"; rc=$?; done
+	trap - INT TERM
+}
 if [[ -z ${LAB_FORCE_VM:-} ]] && { [[ -e /proc/net/ip_vs ]] || modprobe ip_vs 2>/dev/null && [[ -e /proc/net/ip_vs ]]; }; then
 	say "kernel has IPVS: running in namespaces on this host (stack $STACK, methods $METHODS, scenarios $SCN); log $OUT/scenario.log"
 	export LAB_SLOW=${LAB_SLOW:-0} SCRATCH=$OUT
-	bash "$D/scenario.sh" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt"
-	rc=$?
+	bash "$D/scenario.sh" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" &
+	run_child
 else
 	say "no IPVS in this kernel: booting one qemu VM (TCG) for stack $STACK, methods $METHODS, scenarios $SCN; progress: tail -f $OUT/scenario.log"
 	export LAB_SLOW=${LAB_SLOW:-1}
 	VM_SMP=${VM_SMP:-2} VM_MEM=${VM_MEM:-2048} VM_TIMEOUT=${VM_TIMEOUT:-2400} VM_TIMING=1 VM_SCRATCH=$OUT \
 		VM_ENV="LAB_STACK LAB_METHODS LAB_SCENARIOS LAB_SLOW LAB_TOKEN LAB_CHECKINTERVAL LAB_CHECKTIMEOUT LAB_LD_MON LAB_REF_IP_MON LAB_NOFAILBACK_WAIT LAB_LVSHA_CLI LAB_LVSHA_LD LAB_NODE LAB_INIT_DIR" \
-		"$ROOT/test/vm/vm-run.sh" "bash $D/scenario.sh" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt"
-	rc=$?
+		"$ROOT/test/vm/vm-run.sh" "bash $D/scenario.sh" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" &
+	run_child
 	grep -E '^vm-run' "$OUT/stderr.txt" >&2
 	((rc == 124)) && echo "FAIL lab.vm: VM timeout (VM_TIMEOUT=${VM_TIMEOUT:-2400})" >>"$OUT/stdout.txt"
 	((rc == 125)) && { echo "FAIL lab.vm: the VM failed (see $OUT/stderr.txt)" >>"$OUT/stdout.txt"; tail -20 "$OUT/stderr.txt" >&2; }

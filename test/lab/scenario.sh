@@ -186,7 +186,7 @@ write_lvsha_description() {
 	[ldirectord]
 	checkinterval = $CHECKINTERVAL
 	checktimeout = $CHECKTIMEOUT
-	autoreload = yes
+	autoreload = no
 	[corosync]
 	token = $PCMK_NS_TOKEN
 	EOF
@@ -204,7 +204,9 @@ build_lvsha_provider() {
 
 # ------------------------------------------------------------------ topology + cluster
 start_real() { # N: busybox httpd (all addresses: DR traffic arrives for the VIP) + persistent echo server on :7
-	inns "$PFX-real$1" busybox httpd -f -p 80 -h "$W/www$1" &
+	# nsenter directly, not the inns function: a function in the background is a subshell, and $! would be
+	# the subshell's pid (killing it would leave httpd running)
+	nsenter --net="/run/netns/$PFX-real$1" busybox httpd -f -p 80 -h "$W/www$1" &
 	echo $! >"$W/real$1.pid"; PIDS+=($!)
 }
 setup_method() {
@@ -235,7 +237,7 @@ setup_method() {
 	"$C" up >"$W/up.log" 2>&1 || { cat "$W/up.log" >>"$LOG"; bad setup "cluster up failed: $(tail -2 "$W/up.log" | tr '\n' ' ')"; return 1; }
 	result formation_s "$(dms "$t0" "$(nowms)")"
 	for n in node1 node2; do
-		inns "$PFX-$n" "$D/watch.sh" "$(WL $n)" 0.2 "$VIP" "$GW" "${R[1]}" "${R[2]}" "${R[3]}" 3600 &
+		nsenter --net="/run/netns/$PFX-$n" "$D/watch.sh" "$(WL $n)" 0.2 "$VIP" "$GW" "${R[1]}" "${R[2]}" "${R[3]}" 3600 &
 		PIDS+=($!)
 	done
 	for n in node1 node2; do wait_until 30 test -s "$(WL $n)" || { bad setup "state watcher for $n not running"; return 1; }; done
@@ -260,7 +262,7 @@ setup_method() {
 			inns "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2
 		fi
 		start_real "$i"
-		inns "$ns" busybox nc -ll -p 7 -e cat &
+		nsenter --net="/run/netns/$ns" busybox nc -ll -p 7 -e cat &
 		PIDS+=($!)
 	done
 	# resources
@@ -281,7 +283,7 @@ setup_method() {
 		"$C" exec node1 cibadmin --replace -o constraints --xml-file "$W/constraints.xml" || { bad setup "cibadmin constraints"; return 1; }
 	fi
 	"$C" exec node1 cibadmin -Q -o configuration >"$W/cib-live.xml" 2>/dev/null
-	inns "$PFX-client" "$NODEJS" "$D/client.cjs" http "http://$VIP/" "$CL" 200 1000 1800 &
+	nsenter --net="/run/netns/$PFX-client" "$NODEJS" "$D/client.cjs" http "http://$VIP/" "$CL" 200 1000 1800 &
 	PIDS+=($!)
 	if ! wait_until "$START_WAIT" any_serving; then
 		bad setup "group never served (states: node1 $(state node1); node2 $(state node2))"
@@ -392,9 +394,9 @@ s5_daemon_killed() {
 	result s5_pacemaker "$(grep -E 'lvs-ldirectord_(monitor|stop|start)' "$(plog "$A")" | grep -E 'Result of|Initiating' | awk -v t="$t" '{print}' | tail -6 | sed 's/.*\(Result of\|Initiating\)/\1/' | tr '\n' ';' | cut -c1-400)"
 }
 
-s6_config_change() {
+s6_config_change() { # lvsha: Pacemaker reload (config_digest bumped); reference: the Perl daemon's autoreload=yes
 	say "S6 add real3 to ldirectord.cf on both directors"
-	local p0 t t3 n f
+	local p0 t t3 n f mech
 	p0=$(ldpid "$A")
 	t=$(nowms)
 	for n in node1 node2; do
@@ -403,14 +405,27 @@ s6_config_change() {
 		local txt; txt=$(awk -v add="${TAB}real=${R[3]}:80 $FWD 1" '{print} $0 ~ "real="r2":80 " {print add}' r2="${R[2]}" "$f")
 		printf '%s\n' "$txt" >"$f"
 	done
+	if [[ $STACK == lvsha ]]; then
+		# the roll-out an admin does: same file on every director, then tell Pacemaker its digest
+		local dg; dg=$(sha256sum "$PCMK_NS_BASE/nodes/$A/ldirectord.cf" | cut -d' ' -f1)
+		"$C" exec "$A" crm_resource --resource lvs-ldirectord --set-parameter config_digest --parameter-value "$dg" >>"$LOG" 2>&1
+		mech="Pacemaker reload: config_digest set to the new file's sha256 (autoreload=no)"
+	else
+		mech="the Perl daemon's autoreload=yes, checked every checkinterval; no Pacemaker action"
+	fi
 	WPOLL=0.2 wait_until 120 has_state "$A" 'r3=1'
 	t3=$(ev "$A" "$t" 'r3=1')
-	result s6_real3_added_s "$(dms "$t" "$t3") (mechanism: the daemon's autoreload=yes, checked every checkinterval; no Pacemaker action)"
+	result s6_real3_added_s "$(dms "$t" "$t3") (mechanism: $mech)"
 	check s6_real3_added "real3 in the IPVS table after the config change" test -n "$t3"
 	WPOLL=1 wait_until 30 client_has "$t" real3
 	check s6_client_real3 "client got a response from real3" client_has "$t" real3
 	local p1; p1=$(ldpid "$A")
 	check s6_no_restart "daemon not restarted (pid $p0 -> $p1)" test "$p0" = "$p1"
+	if [[ $STACK == lvsha ]]; then
+		local ops; ops=$(grep -E 'lvs-ldirectord_(reload|stop|start)_0' "$(plog "$A")" | grep -E 'Result of' | tail -3 | sed 's/.*Result of/Result of/' | tr '\n' ';')
+		result s6_pacemaker "$ops"
+		check s6_pacemaker_reload "Pacemaker ran reload (not stop/start) on $A" grep -qE 'Result of reload operation for lvs-ldirectord .*: ok' "$(plog "$A")"
+	fi
 	local e; e=$(errs_between "$t" "$(nowms)")
 	result s6_failed_requests "$e"
 	check s6_no_failed_requests "no failed requests during reload" test "$e" = 0
@@ -420,7 +435,7 @@ s3_crash() { # with S7: a long-lived echo connection through the VIP, synced to 
 	local with7=$1 t5 e0 synced=0
 	if ((with7)); then
 		say "S7 open a long-lived TCP connection to $VIP:7"
-		inns "$PFX-client" "$NODEJS" "$D/client.cjs" echo "$VIP" 7 "$EL" 200 600 &
+		nsenter --net="/run/netns/$PFX-client" "$NODEJS" "$D/client.cjs" echo "$VIP" 7 "$EL" 200 600 &
 		PIDS+=($!)
 		WPOLL=1 wait_until 60 grep -q ' ok 5$' "$EL" || bad s7_echo_connected "echo connection did not work ($(tail -2 "$EL" 2>/dev/null | tr '\n' ' '))"
 		synced_on_b() { inns "$PFX-$B" ipvsadm -Lnc 2>/dev/null | grep -q "ESTABLISHED.*$VIP:7"; }

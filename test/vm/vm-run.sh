@@ -44,8 +44,13 @@ timeout --foreground -k 5 "${VM_TIMEOUT:-600}" qemu-system-x86_64 -accel "$ACCEL
   -m "${VM_MEM:-1024}" -smp "${VM_SMP:-1}" -nodefaults -no-user-config -display none -nic none -no-reboot \
   -serial "file:$RUN/console" -kernel "$STATE/vmlinux" -initrd "$STATE/initramfs.cpio.gz" \
   -append "console=ttyS0 quiet panic=-1 mitigations=off cryptomgr.notests tsc=reliable no_timer_check i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd vm.run=$RUN" \
-  "${VIRTFS[@]}" </dev/null >"$RUN/qemu.log" 2>&1
-QRC=$?
+  "${VIRTFS[@]}" </dev/null >"$RUN/qemu.log" 2>&1 &
+# in the background so that Ctrl-C / TERM of this script stops the VM too (never leave a qemu behind)
+QPID=$!
+trap 'kill -TERM "$QPID" 2>/dev/null' INT TERM
+wait "$QPID"; QRC=$?
+while kill -0 "$QPID" 2>/dev/null; do wait "$QPID"; QRC=$?; done
+trap - INT TERM
 [ -f "$RUN/stdout" ] && cat "$RUN/stdout"
 [ -f "$RUN/stderr" ] && cat "$RUN/stderr" >&2
 [ -s "$RUN/stderr.vm" ] && sed 's/^/vm: /' "$RUN/stderr.vm" >&2

@@ -115,7 +115,8 @@ t.test('CIB content rules', async (t) => {
   t.match(xml, /name="stonith-enabled" value="false"/, 'no fencing device → stonith-enabled=false');
   t.match(xml, /name="no-quorum-policy" value="stop"/, 'corosync: two_node handles quorum');
   t.match(xml, /name="resource-stickiness" value="INFINITY"/);
-  t.match(xml, /<group id="lvs">\s*<primitive id="lvs-vip" class="ocf" type="IPaddr2" provider="lvsha">[\s\S]*<primitive id="lvs-ldirectord" class="ocf" type="ldirectord" provider="lvsha">/, 'VIP before ldirectord');
+  // the director first: its IPVS services must exist when the VIP arrives (see src/cluster/cib.ts)
+  t.match(xml, /<group id="lvs">\s*<primitive id="lvs-ldirectord" class="ocf" type="ldirectord" provider="lvsha">[\s\S]*<primitive id="lvs-vip" class="ocf" type="IPaddr2" provider="lvsha">/, 'ldirectord before the VIP');
   t.match(xml, /name="configfile" value="\/etc\/ha.d\/ldirectord.cf"/);
   t.match(xml, /<op id="lvs-vip-monitor-10s" name="monitor" interval="10s" timeout="20s"\/>/);
   const hb = await renderCib(buildModel(flagsToSections({ ...FLAGS, stack: 'heartbeat' }), 'cli'));

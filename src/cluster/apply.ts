@@ -70,6 +70,7 @@ export async function applyCib(dir: string, run: Runner = defaultRunner, log: (s
   const owned: Owned[] = [];
   for (const scope of ['resources', 'constraints']) {
     const sec = section(scope);
+    if (typeof sec !== 'object') continue; // an empty element parses as its (whitespace) text
     for (const [tag, list] of Object.entries(sec)) {
       if (tag === '$') continue;
       for (const el of list as X[]) owned.push({ scope, tag, id: el.$!['id']!, obj: el, xml: build(tag, el) });
@@ -126,6 +127,31 @@ export async function applyCib(dir: string, run: Runner = defaultRunner, log: (s
           report.removed.push(id);
         }
       }
+    }
+  }
+
+  // ---- a primitive that left a group (lvsha < 0.2 had the director inside group "lvs"):
+  // moved in ONE update, so Pacemaker keeps it running (same id, same history) instead of
+  // stopping an orphan and starting a new resource
+  const topPrimitives = new Set(owned.filter((o) => o.scope === 'resources' && o.tag === 'primitive').map((o) => o.id));
+  const liveRes = await query('/cib/configuration/resources');
+  const res = liveRes?.['resources'] as X | undefined;
+  if (res && typeof res === 'object') {
+    const moved: string[] = [];
+    for (const g of (res['group'] as X[] | undefined) ?? []) {
+      const members = (g['primitive'] as X[] | undefined) ?? [];
+      for (const p of [...members]) {
+        const id = p.$?.['id'];
+        if (id && topPrimitives.has(id) && isOwnedId(g.$?.['id'] ?? '')) {
+          members.splice(members.indexOf(p), 1);
+          ((res['primitive'] ??= []) as X[]).push(p);
+          moved.push(id);
+        }
+      }
+    }
+    if (moved.length) {
+      await cib(['--replace', '--xpath', '/cib/configuration/resources', '--xml-text', build('resources', res)]);
+      log(`moved ${moved.join(', ')} out of its group`);
     }
   }
 

@@ -1,13 +1,16 @@
 /**
  * Pacemaker CIB for an LVS director group (pure tree; rendering loads xml2js lazily).
  *
- * Layout: group "lvs" = ldirectord [→ masq gateway IPaddr2] → VIP (ocf:lvsha:IPaddr2)
- * [→ IPVS sync master]; stickiness above any location score so nothing fails back.
- * The director starts before the addresses: when the VIP arrives (and its ARP
- * announcements redirect clients) the IPVS services already exist. Otherwise, during a
- * failover, the new director's stack answers VIP packets itself with RSTs until the
- * services appear, and a synced connection dies: the kernel only consults IPVS
- * (and the connections synced to it) once a netns has a virtual service.
+ * Layout: primitive lvs-ldirectord; group "lvs" = [masq gateway IPaddr2 →] VIP
+ * (ocf:lvsha:IPaddr2) [→ IPVS sync master], colocated with the director and ordered
+ * after it with kind=Optional; stickiness above any location score so nothing fails back.
+ * Why not one group: in a failover both start in one transition and the optional order
+ * starts the director first, so its IPVS services exist when the VIP arrives (and its
+ * ARP announcements redirect clients). With the VIP first the new director answers VIP
+ * packets itself with RSTs until the services appear, and a synced connection dies: the
+ * kernel only consults IPVS (and the connections synced to it) once a netns has a
+ * virtual service. A mandatory order (a group) would instead restart the VIP whenever
+ * Pacemaker recovers the director daemon in place; the optional one leaves it alone.
  */
 import {
   IPADDR2_TIMEOUTS, IPVS_SYNC_TIMEOUTS, LDIRECTORD_TIMEOUTS, PING_TIMEOUTS, STONITH_TIMEOUTS,
@@ -21,6 +24,7 @@ export const HEARTBEAT_SCHEMA = 'pacemaker-1.0';
 
 /** Ids of what `lvsha cluster apply` owns in a live CIB. */
 export const GROUP_ID = 'lvs';
+export const DIRECTOR_ID = `${GROUP_ID}-ldirectord`;
 
 export interface CibOptions {
   /** Swap the ocf:lvsha agents for stock ones (ocf:heartbeat:IPaddr2 + Dummy): a test aid while dist/ is not built. */
@@ -66,11 +70,11 @@ export function cibTree(m: Model, opts: CibOptions = {}): { cib: El } {
   // no cluster-name: the controller copies corosync's cluster_name itself (pcs refuses to set it)
 
   // ---- the group
+  const director = primitive(DIRECTOR_ID, 'ocf', ldProv, ldType,
+    opts.stockAgents ? [] : [['configfile', m.ldirectord.configfile]], LDIRECTORD_TIMEOUTS);
   const members: El[] = [];
-  members.push(primitive(`${GROUP_ID}-ldirectord`, 'ocf', ldProv, ldType,
-    opts.stockAgents ? [] : [['configfile', m.ldirectord.configfile]], LDIRECTORD_TIMEOUTS));
   if (m.gateway) {
-    // before the VIP too: NAT replies of synced connections need it the moment traffic arrives
+    // before the VIP: NAT replies of synced connections need it the moment traffic arrives
     members.push(primitive(`${GROUP_ID}-gateway`, 'ocf', ipProv, 'IPaddr2', cidrParams(m.gateway), IPADDR2_TIMEOUTS));
   }
   members.push(primitive(`${GROUP_ID}-vip`, 'ocf', ipProv, 'IPaddr2', cidrParams(m.vip), IPADDR2_TIMEOUTS));
@@ -80,10 +84,14 @@ export function cibTree(m: Model, opts: CibOptions = {}): { cib: El } {
       IPVS_SYNC_TIMEOUTS));
   }
 
-  const primitives: El[] = [];
+  const primitives: El[] = [director];
   const clones: El[] = [];
   const locations: El[] = [];
-  const colocations: El[] = [];
+  const colocations: El[] = [
+    // the addresses go where the director runs (a director that cannot run on a node moves them)
+    { $: { id: `${GROUP_ID}-with-director`, rsc: GROUP_ID, 'with-rsc': DIRECTOR_ID, score: 'INFINITY' } },
+  ];
+  const orders: El[] = [{ $: { id: `${GROUP_ID}-director-first`, first: DIRECTOR_ID, then: GROUP_ID, kind: 'Optional' } }];
 
   for (const f of m.fences) {
     const params: [string, string][] = hb
@@ -138,6 +146,7 @@ export function cibTree(m: Model, opts: CibOptions = {}): { cib: El } {
   const constraints: El = {};
   if (locations.length) constraints['rsc_location'] = locations;
   if (colocations.length) constraints['rsc_colocation'] = colocations;
+  constraints['rsc_order'] = orders;
 
   const defaults: [string, string][] = [
     ['resource-stickiness', m.stickiness],

@@ -34,6 +34,7 @@ function parts(tree: ReturnType<typeof cibTree>) {
     group: { id: group.$!['id']!, members: arr(group['primitive']).map(prim) },
     locations: arr(cons['rsc_location']),
     colocations: arr(cons['rsc_colocation']),
+    orders: arr(cons['rsc_order']),
   };
 }
 
@@ -73,6 +74,10 @@ export function renderCrmsh(tree: ReturnType<typeof cibTree>): string {
   for (const c of p.colocations) {
     const a = c.$!;
     out.push(`colocation ${a['id']} ${a['score'] === '-INFINITY' ? '-inf' : a['score']}: ${a['rsc']} ${a['with-rsc']}`);
+  }
+  for (const o of p.orders) {
+    const a = o.$!;
+    out.push(`order ${a['id']} ${a['kind']}: ${a['first']} ${a['then']}`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -124,6 +129,10 @@ export function renderPcs(tree: ReturnType<typeof cibTree>): string {
   for (const c of p.colocations) {
     const a = c.$!;
     out.push(`pcs -f "$f" ${a['score']!.startsWith('-') ? '-- ' : ''}constraint colocation add ${a['rsc']} with ${a['with-rsc']} ${a['score']} id=${a['id']}`);
+  }
+  for (const o of p.orders) {
+    const a = o.$!;
+    out.push(`pcs -f "$f" constraint order start ${a['first']} then start ${a['then']} kind=${a['kind']} id=${a['id']}`);
   }
   out.push('pcs cluster cib-push "$f" --config');
   return `${out.join('\n')}\n`;

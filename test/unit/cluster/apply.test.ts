@@ -62,6 +62,35 @@ t.test('apply is idempotent and keeps what it does not own', async (t) => {
   t.same([r4.changed, r4.removed], [[], []], 'and idempotent again');
 });
 
+t.test('apply moves the director out of the old group in one update (no orphan stop)', async (t) => {
+  requireTool('cibadmin');
+  const d = tmp();
+  const live = join(d, 'live.xml');
+  writeFileSync(live, execFileSync('cibadmin', ['--empty'], { encoding: 'utf8' }));
+  const old = process.env['CIB_file'];
+  process.env['CIB_file'] = live;
+  t.teardown(() => { if (old === undefined) delete process.env['CIB_file']; else process.env['CIB_file'] = old; });
+  // what lvsha 0.1 wrote: group lvs = VIP, director; no colocation/order of its own
+  const now = await renderCib(modelFromText(DESC('')));
+  const director = /<primitive id="lvs-ldirectord"[\s\S]*?<\/primitive>/.exec(now)![0];
+  const oldCib = now.replace(director, '').replace(/<rsc_colocation id="lvs-with-director"[^>]*\/>/, '')
+    .replace(/<rsc_order id="lvs-director-first"[^>]*\/>/, '').replace(/(<group id="lvs">[\s\S]*?)(<\/group>)/, `$1${director}$2`);
+  writeFileSync(join(d, 'cib.xml'), oldCib);
+  await applyCib(d);
+  t.match(readFileSync(live, 'utf8'), /<group id="lvs">[\s\S]*id="lvs-ldirectord"[\s\S]*<\/group>/, 'old layout loaded');
+  writeFileSync(join(d, 'cib.xml'), now);
+  const logs: string[] = [];
+  const r = await applyCib(d, undefined, (s) => logs.push(s));
+  t.match(logs.join('\n'), /moved lvs-ldirectord out of its group/);
+  t.same(r.removed, [], 'nothing deleted (a deleted resource would be stopped as an orphan)');
+  const after = readFileSync(live, 'utf8');
+  t.notMatch(after, /<group id="lvs">[\s\S]*id="lvs-ldirectord"[\s\S]*<\/group>/, 'director left the group');
+  t.match(after, /<rsc_order id="lvs-director-first"/);
+  t.equal(crmVerify(live).rc, 0, 'the live CIB verifies');
+  const again = await applyCib(d);
+  t.same([again.changed, again.removed], [[], []], 'idempotent afterwards');
+});
+
 t.test('apply: missing cib.xml is a clear error', async (t) => {
   await t.rejects(applyCib(tmp()), /cib.xml: cannot read: .*run lvsha cluster init first/);
 });

@@ -115,8 +115,12 @@ t.test('CIB content rules', async (t) => {
   t.match(xml, /name="stonith-enabled" value="false"/, 'no fencing device → stonith-enabled=false');
   t.match(xml, /name="no-quorum-policy" value="stop"/, 'corosync: two_node handles quorum');
   t.match(xml, /name="resource-stickiness" value="INFINITY"/);
-  // the director first: its IPVS services must exist when the VIP arrives (see src/cluster/cib.ts)
-  t.match(xml, /<group id="lvs">\s*<primitive id="lvs-ldirectord" class="ocf" type="ldirectord" provider="lvsha">[\s\S]*<primitive id="lvs-vip" class="ocf" type="IPaddr2" provider="lvsha">/, 'ldirectord before the VIP');
+  // the director outside the group, started first in a failover, without restarting the VIP on its recovery (src/cluster/cib.ts)
+  t.match(xml, /<primitive id="lvs-ldirectord" class="ocf" type="ldirectord" provider="lvsha">/);
+  t.match(xml, /<group id="lvs">\s*<primitive id="lvs-vip" class="ocf" type="IPaddr2" provider="lvsha">/, 'the group holds the VIP');
+  t.notMatch(xml, /<group id="lvs">[\s\S]*lvs-ldirectord[\s\S]*<\/group>/, 'the director is not in the group');
+  t.match(xml, /<rsc_colocation id="lvs-with-director" rsc="lvs" with-rsc="lvs-ldirectord" score="INFINITY"\/>/);
+  t.match(xml, /<rsc_order id="lvs-director-first" first="lvs-ldirectord" then="lvs" kind="Optional"\/>/);
   t.match(xml, /name="configfile" value="\/etc\/ha.d\/ldirectord.cf"/);
   t.match(xml, /<op id="lvs-vip-monitor-10s" name="monitor" interval="10s" timeout="20s"\/>/);
   const hb = await renderCib(buildModel(flagsToSections({ ...FLAGS, stack: 'heartbeat' }), 'cli'));

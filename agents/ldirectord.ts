@@ -43,7 +43,7 @@ const agent: AgentDefinition = {
     actions: [
       { name: 'start', timeout: LDIRECTORD_TIMEOUTS.start.timeout },
       { name: 'stop', timeout: LDIRECTORD_TIMEOUTS.stop.timeout },
-      { name: 'reload', timeout: 20 },
+      { name: 'reload', timeout: LDIRECTORD_TIMEOUTS.reload.timeout },
       { name: 'monitor', timeout: LDIRECTORD_TIMEOUTS.monitor.timeout, interval: LDIRECTORD_TIMEOUTS.monitor.interval, depth: 0 },
       { name: 'meta-data', timeout: 5 },
       { name: 'validate-all', timeout: 20 },

@@ -15,6 +15,8 @@ export const LDIRECTORD_TIMEOUTS = {
   start: { timeout: 60 },
   stop: { timeout: 30 },
   monitor: { interval: 20, timeout: 20 },
+  // validates the file, then waits for the daemon to re-read it (after a running check pass)
+  reload: { timeout: 60 },
 } as const;
 
 /** ocf:lvsha:ipvs-sync: start/stop of the IPVS connection-sync daemon is a single netlink call. */

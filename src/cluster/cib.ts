@@ -34,13 +34,15 @@ export interface CibOptions {
 type Attrs = Record<string, string>;
 type El = { $?: Attrs; [child: string]: unknown };
 
-type Timeouts = Readonly<Record<'start' | 'stop' | 'monitor', { timeout: number; interval?: number }>>;
+type OpTiming = { timeout: number; interval?: number };
+type Timeouts = Readonly<Record<'start' | 'stop' | 'monitor', OpTiming> & { reload?: OpTiming }>;
 
 function ops(id: string, t: Timeouts): El {
-  const op = (name: 'start' | 'stop' | 'monitor'): El => ({
-    $: { id: `${id}-${name}-${t[name].interval ?? 0}s`, name, interval: `${t[name].interval ?? 0}s`, timeout: `${t[name].timeout}s` },
+  const op = (name: string, o: OpTiming): El => ({
+    $: { id: `${id}-${name}-${o.interval ?? 0}s`, name, interval: `${o.interval ?? 0}s`, timeout: `${o.timeout}s` },
   });
-  return { op: [op('start'), op('stop'), op('monitor')] };
+  // reload where the agent has one: Pacemaker's default 20 s is not what the agent advertises
+  return { op: [op('start', t.start), op('stop', t.stop), op('monitor', t.monitor), ...(t.reload ? [op('reload', t.reload)] : [])] };
 }
 
 function nvset(tag: string, id: string, pairs: [string, string][]): El {

@@ -3,7 +3,7 @@
  * (CIB_file=…): loads the owned sections, a second run changes nothing (same
  * epoch), admin-owned elements survive, and dropped owned elements go away.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { applyCib } from '../../../src/cluster/apply.ts';
@@ -24,7 +24,8 @@ ${extra}`;
 
 const epoch = (f: string): string => /<cib[^>]* epoch="(\d+)"/.exec(readFileSync(f, 'utf8'))?.[1] ?? '?';
 
-t.test('apply is idempotent and keeps what it does not own', async (t) => {
+/** An empty offline CIB that cibadmin (and so applyCib) edits through CIB_file for this test. */
+function offlineCib(t: Test): { d: string; live: string } {
   requireTool('cibadmin');
   const d = tmp();
   const live = join(d, 'live.xml');
@@ -32,6 +33,11 @@ t.test('apply is idempotent and keeps what it does not own', async (t) => {
   const old = process.env['CIB_file'];
   process.env['CIB_file'] = live;
   t.teardown(() => { if (old === undefined) delete process.env['CIB_file']; else process.env['CIB_file'] = old; });
+  return { d, live };
+}
+
+t.test('apply is idempotent and keeps what it does not own', async (t) => {
+  const { d, live } = offlineCib(t);
   // an admin's own resource must survive
   execFileSync('cibadmin', ['--create', '-o', 'resources', '--xml-text', '<primitive id="admin-dummy" class="ocf" provider="heartbeat" type="Dummy"/>']);
 
@@ -63,13 +69,7 @@ t.test('apply is idempotent and keeps what it does not own', async (t) => {
 });
 
 t.test('apply moves the director out of the old group in one update (no orphan stop)', async (t) => {
-  requireTool('cibadmin');
-  const d = tmp();
-  const live = join(d, 'live.xml');
-  writeFileSync(live, execFileSync('cibadmin', ['--empty'], { encoding: 'utf8' }));
-  const old = process.env['CIB_file'];
-  process.env['CIB_file'] = live;
-  t.teardown(() => { if (old === undefined) delete process.env['CIB_file']; else process.env['CIB_file'] = old; });
+  const { d, live } = offlineCib(t);
   // what lvsha 0.1 wrote: group lvs = VIP, director; no colocation/order of its own
   const now = await renderCib(modelFromText(DESC('')));
   const director = /<primitive id="lvs-ldirectord"[\s\S]*?<\/primitive>/.exec(now)![0];

@@ -6,6 +6,10 @@
  * Differences, on purpose: only start/restart parse the config (stop/status of a
  * running daemon work while the file on disk is broken), and the pid file is
  * written in supervised/-d mode too, so `status` and the agent see the daemon.
+ * execute= children: as in ldirectord, the daemon itself starts them after its
+ * first pass, reloads them on SIGHUP and stops them on SIGTERM, so `start`,
+ * `reload`, `stop` and Pacemaker's signals all carry them (daemon.ts,
+ * execute.ts); `status` reports each child after its own.
  */
 import { spawn } from 'node:child_process';
 import { ConfigError, NotInstalledError, LvshaError } from '../errors.ts';
@@ -73,7 +77,11 @@ function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
-export async function runLdirectordCli(args: readonly string[], io: CliIo): Promise<number> {
+/**
+ * @param seen configs whose status is already being reported (internal): execute=
+ *             children that name each other are reported once, not forever.
+ */
+export async function runLdirectordCli(args: readonly string[], io: CliIo, seen: Set<string> = new Set()): Promise<number> {
   const parsed = parseArgs(args);
   if (typeof parsed === 'string') {
     io.stderr(`lvsha ldirectord: ${parsed}\nusage: lvsha ldirectord [-d] [configfile] start|stop|restart|try-restart|reload|force-reload|status [--json]\n`);
@@ -96,6 +104,15 @@ export async function runLdirectordCli(args: readonly string[], io: CliIo): Prom
         const st = readStatus(statusPath(name, io.env));
         if (parsed.json) io.stdout(JSON.stringify(st ?? { pid: ps.pid, config: path, phase: 'unknown' }, null, 1) + '\n');
         else if (st) io.stdout(formatStatus(st));
+        // ldirectord's status also runs `ldirectord <cfg> status` for every execute= child (its exit code stays ours)
+        seen.add(path);
+        if (!parsed.json) {
+          for (const child of st?.children ?? []) {
+            let key = child;
+            try { key = locateConfig(child, { root: io.env['LVSHA_ETC_ROOT'] ?? '/' }).path; } catch { /* its own status says so */ }
+            if (!seen.has(key)) await runLdirectordCli([child, 'status'], io, seen);
+          }
+        }
         return 0;
       }
       if (ps.state === 'stale') io.stderr(`ldirectord stale pid file ${pidFile} for ${path}\n`);

@@ -60,12 +60,14 @@ export function directorConfigOf(eff: EffectiveConfig, name: string): DirectorCo
       id: formatServiceKey(v.ipvs.key), vipPort, protocol: v.protocol, key: v.ipvs.key, service: v.ipvs, reals,
       fallback: v.fallback && { id: destKeyId(v.fallback.ipvs), address: v.fallback.ipvs.address, port: v.fallback.ipvs.port, forward: v.fallback.ipvs.forward },
       fallbackcommand: v.fallbackcommand, quiescent: v.quiescent, failurecount: Math.max(1, v.failurecount), cleanstop: v.cleanstop,
-      monitorfile: v.monitorfile, checksOff: v.checktype === 'off', line: v.line,
+      monitorfile: v.monitorfile, checksOff: v.checktype === 'off', checkinterval: v.checkinterval, line: v.line,
+      alert: { to: v.emailalert, freq: v.emailalertfreq, statuses: v.emailalertstatus, smtp: v.smtp, servicename: v.servicename, comment: v.comment },
     };
   });
   return {
     file: eff.file, name, checkinterval: g.checkinterval, autoreload: g.autoreload, callback: g.callback, logfile: g.logfile,
-    supervised: g.supervised, readdquiescent: g.readdquiescent, maintenancedir: g.maintenancedir, virtuals,
+    supervised: g.supervised, readdquiescent: g.readdquiescent, maintenancedir: g.maintenancedir, fork: g.fork,
+    emailalertfrom: g.emailalertfrom, execute: g.execute.map((config, i) => ({ config, line: g.executeLines[i] ?? 0 })), virtuals,
     warnings: eff.warnings.map(formatIssue),
   };
 }

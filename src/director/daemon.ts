@@ -1,22 +1,35 @@
 /**
- * The director daemon: one event loop. Start adopts the kernel table, then every
- * checkinterval: run all checks (deduplicated, concurrent, each bounded by its
- * timeout), decide (reconcile.ts), re-read the kernel with one dump and apply
- * the difference (which also repairs drift such as `ipvsadm -C`), write the
- * status file. SIGHUP / autoreload swap the config atomically (a broken file
- * keeps the old one and logs file:line); SIGTERM stops gracefully (cleanstop).
- * If the process is killed, the kernel table stays and traffic keeps flowing.
+ * The director daemon: one event loop. Start adopts the kernel table, then each
+ * check lane (lanes.ts: all virtuals every checkinterval, or with fork=yes one
+ * lane per virtual on its own interval) runs its checks (deduplicated,
+ * concurrent, each bounded by its timeout); its results are decided
+ * (reconcile.ts), the kernel is re-read with one dump and the difference
+ * applied (which also repairs drift such as `ipvsadm -C`), and the status file
+ * written. Applying is serialised (lanes that finish together are applied as
+ * one batch, with one kernel dump); lanes never wait for each other's checks.
+ * IPVS changes and reals that stay down produce alert e-mails (alerts/),
+ * sent in the background. execute= children start after the first pass, are
+ * reloaded with us and stopped before us. SIGHUP / autoreload swap the config
+ * atomically (a broken file keeps the old one and logs file:line); SIGTERM
+ * stops gracefully (cleanstop). If the process is killed, the kernel table
+ * stays and traffic keeps flowing.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { formatServiceKey, destKeyId, type Table } from '../ipvs/model.ts';
-import { CheckScheduler, type ScheduledCheck } from '../check/index.ts';
+import { CheckScheduler, type PassReport, type ScheduledCheck } from '../check/index.ts';
 import { ConfigError } from '../errors.ts';
 import type { Resolver } from '../ldirectord/config/types.ts';
+import { AlertMailer } from './alerts/mailer.ts';
+import { alertsForOps, dueResends, stopAlerts, trackDown, type Alert, type ResendTracker } from './alerts/policy.ts';
+import { ExecuteChildren, spawnRunner, type ChildRunner } from './children.ts';
+import { FOREGROUND_ENV } from './cli.ts';
 import { loadDirectorConfig } from './config-adapter.ts';
 import { createDaemonLog, type DaemonLog } from './daemon-log.ts';
+import { planReload, planStart, planStop, resolveExecute, type ExecuteChild } from './execute.ts';
+import { dueLanes, longestIntervalSec, msUntilDue, planLanes, type Lane } from './lanes.ts';
 import { inMaintenance, reverseName } from './maintenance.ts';
-import type { DirectorConfig, IpvsOp, IpvsPort } from './model.ts';
+import type { DaemonPhase, DirectorConfig, IpvsOp, IpvsPort } from './model.ts';
 import { pidPath, removePid, writePid } from './pidfile.ts';
 import { planOps } from './plan.ts';
 import { adopt, anyUp, applyPass, clearReadd, desiredTable, realKey, type DirectorEvent, type DirectorState } from './reconcile.ts';
@@ -34,6 +47,8 @@ export interface DaemonOptions {
   resolver?: Resolver;
   /** Called once the first pass is applied (the CLI's foreground start uses it). */
   onReady?: () => void;
+  /** injected in tests; default: `lvsha ldirectord <cfg> start|stop|reload` of this program */
+  runChild?: ChildRunner;
 }
 
 function describe(op: IpvsOp): string {
@@ -47,6 +62,8 @@ function describe(op: IpvsOp): string {
   }
 }
 
+const DIRECTOR_OPS = new Set<string>(['add-service', 'edit-service', 'del-service', 'add-dest', 'edit-dest', 'del-dest']);
+
 /** Split a command line into argv without a shell ("a b" and 'a b' kept together). */
 export function splitCommand(cmd: string): string[] {
   const out: string[] = [];
@@ -56,6 +73,17 @@ export function splitCommand(cmd: string): string[] {
   return out;
 }
 
+/** One lane at run time: its clock, its own scheduler (checktype=N counters survive reloads), its passes. */
+interface LaneRun extends Lane {
+  scheduler: CheckScheduler;
+  nextDue: number;
+  running: boolean;
+  task: Promise<void> | undefined;
+  passes: number;
+}
+
+const FORK_NOTE = 'fork=yes: no processes are forked; checks always run concurrently in this one process, and each virtual service is checked on its own checkinterval';
+
 export class Director {
   cfg: DirectorConfig;
   private readonly opts: DaemonOptions;
@@ -64,7 +92,17 @@ export class Director {
   private ipvs!: IpvsPort;
   private state: DirectorState = { reals: {}, fallbackCommand: {} };
   private owned = new Set<string>();
-  private scheduler = new CheckScheduler();
+  private lanes: LaneRun[] = [];
+  private readonly schedulers = new Map<string, CheckScheduler>();
+  private laneAc = new AbortController();
+  private applying: Promise<void> = Promise.resolve();
+  private batch: { lane: LaneRun; report: PassReport }[] = [];
+  private batchDone: Promise<void> | undefined;
+  private phase: DaemonPhase = 'starting';
+  private readonly mailer: AlertMailer;
+  private tracker: ResendTracker = new Map();
+  private readonly children: ExecuteChildren;
+  private executeChildren: ExecuteChild[] = [];
   private cfgHash: string;
   private cfgMtime: number;
   private stopping = false;
@@ -91,6 +129,9 @@ export class Director {
     this.log = createDaemonLog(cfg.logfile, cfg.file, { stdout: opts.stdoutLog, debug: opts.debug });
     this.pidFile = pidPath(cfg.name, this.env);
     this.statusFile = statusPath(cfg.name, this.env);
+    this.mailer = new AlertMailer({ log: this.log });
+    const selfArgv = async () => (await import('./cli.ts')).daemonArgv();
+    this.children = new ExecuteChildren(this.log, opts.runChild ?? spawnRunner(selfArgv, this.env, FOREGROUND_ENV));
   }
 
   /** Load the config; a ConfigError propagates (the CLI maps it to exit 2). */
@@ -116,14 +157,22 @@ export class Director {
     try {
       this.log.info(`Starting Linux Director v1.186-ha (lvsha) with pid: ${process.pid}`);
       for (const w of this.cfg.warnings) this.log.warn(w);
+      if (this.cfg.fork) this.log.info(FORK_NOTE);
+      this.executeChildren = this.resolveChildren(this.cfg);
       await this.start();
+      this.setupLanes();
       while (!this.stopping) {
-        const t0 = Date.now();
-        await this.runPass();
-        await this.sleep(Math.max(0, this.cfg.checkinterval * 1000 - (Date.now() - t0)));
+        for (const lane of dueLanes(this.lanes, Date.now())) this.launch(lane);
+        await this.sleep(msUntilDue(this.lanes, Date.now()));
         if (this.stopping) break;
-        if (this.reloadRequested || this.pollConfig()) await this.reload();
+        if (this.reloadRequested || this.pollConfig()) {
+          await this.quiesceLanes();
+          if (this.stopping) break;
+          await this.reload();
+          this.setupLanes();
+        }
       }
+      await this.quiesceLanes();
       await this.stop();
       return 0;
     } finally {
@@ -135,7 +184,7 @@ export class Director {
   }
 
   private sleep(ms: number): Promise<void> {
-    // wake early for stop/reload; poll the config once a second for autoreload
+    // wake early for stop/reload/a finished lane; poll the config once a second for autoreload
     return new Promise((resolve) => {
       const end = Date.now() + ms;
       const tick = (): void => {
@@ -164,20 +213,81 @@ export class Director {
     } catch { return false; }
   }
 
-  private setChecks(): void {
-    const checks: ScheduledCheck[] = [];
-    for (const v of this.cfg.virtuals) {
-      if (v.checksOff) continue;
-      for (const r of v.reals) checks.push({ id: realKey(v, r), spec: r.check });
-    }
-    this.scheduler.setChecks(checks);
+  /** (Re)build the lanes for this.cfg; every lane is due at once (ldirectord respawns its children on reload). */
+  private setupLanes(): void {
+    const now = Date.now();
+    this.lanes = planLanes(this.cfg).map((l) => {
+      const scheduler = this.schedulers.get(l.key) ?? new CheckScheduler();
+      this.schedulers.set(l.key, scheduler);
+      const ids = new Set(l.virtuals);
+      const checks: ScheduledCheck[] = [];
+      for (const v of this.cfg.virtuals) {
+        if (v.checksOff || !ids.has(v.id)) continue;
+        for (const r of v.reals) checks.push({ id: realKey(v, r), spec: r.check });
+      }
+      scheduler.setChecks(checks);
+      return { ...l, scheduler, nextDue: now, running: false, task: undefined, passes: 0 };
+    });
+    for (const k of [...this.schedulers.keys()]) if (!this.lanes.some((l) => l.key === k)) this.schedulers.delete(k);
+  }
+
+  private launch(lane: LaneRun): void {
+    lane.running = true;
+    const signal = AbortSignal.any([this.stopAc.signal, this.laneAc.signal]);
+    const t0 = Date.now();
+    lane.task = (async () => {
+      try {
+        const report = await lane.scheduler.runPass(signal);
+        // checks cut short by a stop or reload say nothing about the reals
+        if (signal.aborted) return;
+        await this.submit(lane, report);
+      } catch (e) {
+        this.lastError = (e as Error).message;
+        this.log.err(`check pass failed: ${(e as Error).message}`);
+      } finally {
+        lane.running = false;
+        lane.task = undefined;
+        lane.nextDue = t0 + lane.intervalMs;
+        this.wake?.();
+      }
+    })();
+  }
+
+  /** Abort the passes in flight and wait for them (before a reload or the stop). */
+  private async quiesceLanes(): Promise<void> {
+    this.laneAc.abort(new Error('lanes replaced'));
+    await Promise.all(this.lanes.map((l) => l.task));
+    await this.applying;
+    this.laneAc = new AbortController();
+  }
+
+  /**
+   * Queue a lane's results. Lanes finishing while an apply is queued join it:
+   * with fork=yes and many virtuals on one interval, one dump and one apply per round.
+   */
+  private submit(lane: LaneRun, report: PassReport): Promise<void> {
+    this.batch.push({ lane, report });
+    this.batchDone ??= this.serialised(async () => {
+      this.batchDone = undefined; // arrivals from now on form the next batch
+      const items = this.batch;
+      this.batch = [];
+      await this.applyLanes(items);
+    });
+    return this.batchDone;
+  }
+
+  /** Kernel reads and writes happen one at a time, whichever lane finished. */
+  private serialised(fn: () => Promise<void>): Promise<void> {
+    const p = this.applying.then(fn);
+    this.applying = p.catch(() => {});
+    return p;
   }
 
   private async start(): Promise<void> {
+    this.phase = 'starting';
     const current = await this.ipvs.list();
     this.state = adopt(this.cfg, current, undefined, Date.now());
     this.owned = new Set(this.cfg.virtuals.map((v) => v.id));
-    this.setChecks();
     await this.converge(current);
     this.writeStatus('starting');
   }
@@ -193,10 +303,12 @@ export class Director {
       this.lastError = `reload failed, keeping the running configuration: ${msg}`;
       this.log.err(`Reload of ${this.cfg.file} failed, keeping the old configuration: ${msg}`);
       this.cfgHash = hashOf(this.cfg.file) ?? this.cfgHash; // do not retry the same broken file every second
-      this.writeStatus('running');
+      this.writeStatus(this.firstPassApplied ? 'running' : 'starting');
       return;
     }
     const old = this.cfg;
+    const after: DaemonPhase = this.firstPassApplied ? 'running' : 'starting';
+    this.phase = 'reloading';
     this.cfg = loaded.config;
     this.cfgHash = createHash('md5').update(loaded.text).digest('hex');
     this.cfgSha256 = createHash('sha256').update(loaded.text).digest('hex');
@@ -204,24 +316,46 @@ export class Director {
     this.log.retarget(this.cfg.logfile, this.cfg.file);
     this.log.info(`Reloaded configuration ${this.cfg.file}`);
     for (const w of this.cfg.warnings) this.log.warn(w);
+    if (this.cfg.fork && !old.fork) this.log.info(FORK_NOTE);
+    const oldChildren = this.executeChildren;
+    this.executeChildren = this.resolveChildren(this.cfg);
+    // ldirectord reread_config: stop dropped children, reload kept ones (start if not running), start new ones
+    if (this.firstPassApplied) void this.children.enqueue(planReload(oldChildren, this.executeChildren));
     for (const v of old.virtuals) this.owned.add(v.id);
     for (const v of this.cfg.virtuals) this.owned.add(v.id);
-    const current = await this.ipvs.list();
-    this.state = adopt(this.cfg, current, this.state, Date.now());
-    this.setChecks();
-    this.lastError = null;
-    if (this.cfg.callback) await this.runCommand([...splitCommand(this.cfg.callback), this.cfg.file], 'callback');
-    await this.converge(current);
-    // virtuals no longer configured are gone now; stop owning them
-    this.owned = new Set(this.cfg.virtuals.map((v) => v.id));
-    this.writeStatus('running'); // the agent's reload waits for this
+    try {
+      const current = await this.ipvs.list();
+      this.state = adopt(this.cfg, current, this.state, Date.now());
+      this.lastError = null;
+      if (this.cfg.callback) await this.runCommand([...splitCommand(this.cfg.callback), this.cfg.file], 'callback');
+      await this.converge(current);
+      // virtuals no longer configured are gone now; stop owning them
+      this.owned = new Set(this.cfg.virtuals.map((v) => v.id));
+    } finally {
+      this.phase = after;
+    }
+    this.writeStatus(this.firstPassApplied ? 'running' : 'starting'); // the agent's reload waits for this
   }
 
-  private async maintenanceSet(): Promise<Set<string>> {
+  /** Resolve execute= (file:line on every problem); only resolvable, distinct children are kept. */
+  private resolveChildren(cfg: DirectorConfig): ExecuteChild[] {
+    if (cfg.execute.length === 0) return [];
+    // ldirectord's daemon chdirs to "/" before it runs its children; in the foreground the cwd counts
+    const daemonised = this.env[FOREGROUND_ENV] === '1' && !this.opts.stdoutLog;
+    const r = resolveExecute(cfg.file, cfg.execute, {
+      root: this.env['LVSHA_ETC_ROOT'] ?? '/', cwd: daemonised ? '/' : process.cwd(), isFile,
+    });
+    for (const e of r.errors) this.log.err(e.message);
+    for (const w of r.warnings) this.log.warn(w.message);
+    return r.children;
+  }
+
+  private async maintenanceSet(only: ReadonlySet<string> | undefined): Promise<Set<string>> {
     const out = new Set<string>();
     const dir = this.cfg.maintenancedir;
     if (!dir) return out;
     for (const v of this.cfg.virtuals) {
+      if (only && !only.has(v.id)) continue;
       for (const r of v.reals) {
         if (!this.fqdnCache.has(r.address)) this.fqdnCache.set(r.address, await reverseName(r.address));
         if (inMaintenance(dir, r.check.host.replace(/^\[|\]$/g, ''), r.check.port || r.port, this.fqdnCache.get(r.address))) out.add(realKey(v, r));
@@ -230,27 +364,37 @@ export class Director {
     return out;
   }
 
-  async runPass(): Promise<void> {
-    const report = await this.scheduler.runPass(this.stopAc.signal);
-    // checks cut short by a stop say nothing about the reals
-    if (this.stopping) return;
-    const maintenance = await this.maintenanceSet();
-    const { state, events } = applyPass(this.cfg, this.state, { results: report.results, maintenance, now: Date.now() });
+  /** Finished lanes' results: decide, apply, mail, write the status. */
+  private async applyLanes(items: readonly { lane: LaneRun; report: PassReport }[]): Promise<void> {
+    if (this.stopping || items.length === 0) return;
+    const only = this.cfg.fork ? new Set(items.flatMap((i) => i.lane.virtuals)) : undefined;
+    const results = new Map(items.flatMap((i) => [...i.report.results])); // lanes hold disjoint virtuals
+    const maintenance = await this.maintenanceSet(only);
+    const input = { results, maintenance, now: Date.now(), ...(only ? { only } : {}) };
+    const { state, events } = applyPass(this.cfg, this.state, input);
     this.state = state;
     for (const e of events) await this.onEvent(e);
     for (const v of this.cfg.virtuals) {
-      if (!v.monitorfile) continue;
+      if (!v.monitorfile || (only && !only.has(v.id))) continue;
       for (const r of v.reals) {
-        const res = report.results.get(realKey(v, r));
+        const res = results.get(realKey(v, r));
         if (res) this.log.monitor(v.monitorfile, `${r.address}:${r.port}`, res.ok, res.message);
       }
     }
     this.pass++;
+    for (const i of items) i.lane.passes++;
     const current = await this.ipvs.list().catch((e: Error) => { this.lastError = e.message; this.log.err(`Cannot read the IPVS table: ${e.message}`); return undefined; });
     if (current) await this.converge(current);
-    this.firstPassApplied = true;
-    this.writeStatus('running');
-    if (this.pass === 1) this.opts.onReady?.();
+    this.resendAlerts();
+    const ready = !this.firstPassApplied && this.lanes.every((l) => l.passes > 0);
+    if (ready) {
+      // ldirectord runs its first check pass while "starting", then starts its execute= children
+      this.firstPassApplied = true;
+      this.phase = 'running';
+      void this.children.enqueue(planStart(this.executeChildren));
+    }
+    this.writeStatus(this.firstPassApplied ? 'running' : 'starting');
+    if (ready) this.opts.onReady?.();
   }
 
   private async converge(current: Table): Promise<void> {
@@ -263,10 +407,26 @@ export class Director {
       for (const op of ops) this.log.info(describe(op));
       this.state = clearReadd(this.state);
       this.lastError = null;
+      this.alert(alertsForOps(this.cfg, ops, this.phase));
     } catch (e) {
       this.lastError = (e as Error).message;
       this.log.err(`IPVS update failed: ${(e as Error).message}`);
+      // what the kernel did take is news all the same (IpvsApplyError lists it)
+      const applied = (e as { applied?: unknown }).applied;
+      if (Array.isArray(applied)) this.alert(alertsForOps(this.cfg, (applied as IpvsOp[]).filter((o) => DIRECTOR_OPS.has(o.op)), this.phase));
     }
+  }
+
+  private alert(alerts: readonly Alert[]): void {
+    if (alerts.length > 0) this.mailer.send(alerts, this.cfg);
+  }
+
+  /** emailalertfreq: track reals that stay down, resend when due (ldirectord ld_emailalert_resend after each pass). */
+  private resendAlerts(): void {
+    const now = Date.now();
+    const r = dueResends(this.cfg, trackDown(this.cfg, this.state, this.tracker, now), now, this.phase);
+    this.tracker = r.tracker;
+    this.alert(r.alerts);
   }
 
   private async onEvent(e: DirectorEvent): Promise<void> {
@@ -293,19 +453,28 @@ export class Director {
 
   private async stop(): Promise<void> {
     this.log.info('Exiting: stopping');
+    this.phase = 'stopping';
     this.writeStatus('stopping');
+    // ldirectord stops its execute= children first; ours stop alongside our own clean stop
+    const childrenStopped = (async () => {
+      await this.children.idle(15_000);
+      await this.children.enqueue(planStop(this.executeChildren));
+    })();
     try {
-      await this.scheduler.stop();
       const current = await this.ipvs.list();
       const purge = [...this.owned].filter((id) => this.cfg.virtuals.find((v) => v.id === id)?.cleanstop !== false);
       const ops = planOps({ services: [] }, current, purge);
       if (ops.length) {
         await this.ipvs.apply(ops);
         for (const op of ops) this.log.info(describe(op));
+        this.alert(stopAlerts(this.cfg, this.state, ops.flatMap((o) => (o.op === 'del-service' ? [formatServiceKey(o.key)] : []))));
       }
     } catch (e) {
       this.log.err(`clean stop failed: ${(e as Error).message}`);
     }
+    // bounded: a child that will not stop must not keep us (Pacemaker's stop has a timeout too)
+    await Promise.race([childrenStopped, new Promise((r) => setTimeout(r, 60_000).unref())]);
+    await this.mailer.drain(5_000);
     try { unlinkSync(this.statusFile); } catch { /* gone */ }
     this.log.info('Linux Director Daemon terminated');
   }
@@ -336,11 +505,17 @@ export class Director {
     const st: StatusFile = {
       version: STATUS_VERSION, pid: process.pid, config: this.cfg.file, name: this.cfg.name, phase,
       firstPassApplied: this.firstPassApplied, pass: this.pass, startedAt: this.startedAt, updatedAt: new Date().toISOString(),
-      checkinterval: this.cfg.checkinterval, lastError: this.lastError,
+      // the longest lane interval: the agent calls the daemon stale after a few of these without a pass
+      checkinterval: longestIntervalSec(this.lanes, this.cfg.checkinterval), lastError: this.lastError,
       configSha256: this.cfgSha256, reloads: this.reloads, virtuals: this.statusView(), desired: tableToJson(this.lastDesired),
+      children: this.executeChildren.map((c) => c.arg),
     };
     try { writeStatus(this.statusFile, st); } catch (e) { this.log.err(`cannot write ${this.statusFile}: ${(e as Error).message}`); }
   }
+}
+
+function isFile(p: string): boolean {
+  try { return statSync(p).isFile(); } catch { return false; }
 }
 
 function safeMtime(p: string): number {

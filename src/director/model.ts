@@ -8,6 +8,24 @@ import type { Destination, Forward, Service, ServiceKey, Table } from '../ipvs/m
 import type { Op } from '../ipvs/codec.ts';
 import type { CheckResult, CheckSpec } from '../check/types.ts';
 
+/** ldirectord's $DAEMON_STATUS: what emailalertstatus filters on. */
+export type DaemonPhase = 'starting' | 'running' | 'stopping' | 'reloading';
+
+/** A virtual's e-mail alert settings, per-virtual overrides already applied. */
+export interface AlertSettings {
+  /** emailalert as written ("a@example.com, b@example.com"); '' = no mail. */
+  to: string;
+  /** emailalertfreq in seconds: resend while a real stays down; 0 = never. */
+  freq: number;
+  /** emailalertstatus: the daemon phases in which mail goes out ([] = none). */
+  statuses: readonly DaemonPhase[];
+  /** smtp= "host", "host:port" or "[v6]:port"; undefined = sendmail. */
+  smtp: string | undefined;
+  /** servicename= / comment=: subject prefix and body lines. */
+  servicename: string | undefined;
+  comment: string | undefined;
+}
+
 export interface DirectorReal {
   /** IPVS destination id "10.0.0.2:80" / "[v6]:80" (after ldirectord's port rule). */
   id: string;
@@ -49,6 +67,9 @@ export interface DirectorVirtual {
   monitorfile: string | undefined;
   /** checktype=off: never checked, never changed after start (ldirectord "Checking off"). */
   checksOff: boolean;
+  /** Seconds between this virtual's check passes: its own value with fork=yes, else the global one. */
+  checkinterval: number;
+  alert: AlertSettings;
   line: number;
 }
 
@@ -66,6 +87,12 @@ export interface DirectorConfig {
   supervised: boolean;
   readdquiescent: boolean;
   maintenancedir: string | undefined;
+  /** fork=yes: each virtual keeps its own checkinterval (no processes are forked). */
+  fork: boolean;
+  /** emailalertfrom= (global only): From header, and the envelope sender's address. */
+  emailalertfrom: string | undefined;
+  /** execute= entries as written, with their config line. */
+  execute: { config: string; line: number }[];
   virtuals: DirectorVirtual[];
   warnings: string[];
 }

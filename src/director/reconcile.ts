@@ -80,6 +80,11 @@ export interface PassInput {
   /** realKeys whose server is in maintenance (maintenancedir). */
   maintenance: ReadonlySet<string>;
   now: number;
+  /**
+   * Virtual ids this pass covers (fork=yes: one virtual's own checkinterval);
+   * the others are left exactly as they are. Absent = every virtual.
+   */
+  only?: ReadonlySet<string>;
 }
 
 /** Apply one check pass: ldirectord's service_set up/down with failurecount, maintenance, then fallbackcommand transitions. */
@@ -88,6 +93,7 @@ export function applyPass(cfg: DirectorConfig, state: DirectorState, input: Pass
   const fallbackCommand = { ...state.fallbackCommand };
   const events: DirectorEvent[] = [];
   for (const v of cfg.virtuals) {
+    if (input.only && !input.only.has(v.id)) continue;
     for (const r of v.reals) {
       const k = realKey(v, r);
       const cur = reals[k] ?? { up: false, failcount: 0, maintenance: false, readd: false, last: undefined, since: input.now };

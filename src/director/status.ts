@@ -57,6 +57,8 @@ export interface StatusFile {
   virtuals: VirtualStatusView[];
   /** desired IPVS state of our virtuals after the last pass */
   desired: JsonService[];
+  /** execute= children, as `lvsha ldirectord <arg> status` names them (the CLI's status reports them too) */
+  children?: string[];
 }
 
 export function runDir(env: Record<string, string | undefined> = process.env): string {

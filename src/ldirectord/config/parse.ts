@@ -48,7 +48,7 @@ export function defaultGlobal(): GlobalConfig {
     autoreload: false, callback: undefined, fallback: undefined, fallback6: undefined,
     fallbackcommand: undefined, logfile: { kind: 'file', path: '/var/log/ldirectord.log' }, emailalert: '',
     emailalertfreq: 0, emailalertstatus: [...ALL_STATUSES], emailalertfrom: undefined, smtp: undefined,
-    execute: [], supervised: false, fork: false, quiescent: false, readdquiescent: false, cleanstop: true,
+    execute: [], executeLines: [], supervised: false, fork: false, quiescent: false, readdquiescent: false, cleanstop: true,
     maintenancedir: undefined,
   };
 }
@@ -244,7 +244,10 @@ class Parser {
       const v = r[1]!;
       g.logfile = v.startsWith('/') ? { kind: 'file', path: v } : { kind: 'syslog', facility: v };
     } else if ((r = m(/^execute\s*=\s*(.*)/s))) {
-      if (!g.execute.includes(r[1]!)) g.execute.push(r[1]!);
+      // ldirectord runs `ldirectord <value> start` through a shell: an empty value would start ldirectord.cf.
+      if (/^\s*("\s*"|'\s*')?\s*$/.test(r[1]!)) {
+        this.err(line, data, 'execute= names no configuration', 'write execute=<config file>, looked up like the command-line argument (/etc/ha.d/<name>, /etc/ha.d/conf/<name>, or a path)');
+      } else if (!g.execute.includes(r[1]!)) { g.execute.push(r[1]!); g.executeLines.push(line); }
     } else if ((r = m(/^fork\s*=\s*(.*)/s))) {
       yesNo('fork', r[1]!, (b) => { g.fork = b; });
     } else if (/^supervised/.test(data)) {
@@ -275,9 +278,9 @@ class Parser {
     } else if ((r = m(/^cleanstop\s*=\s*(.*)/s))) {
       yesNo('cleanstop', r[1]!, (b) => { g.cleanstop = b; });
     } else if ((r = m(/^smtp\s*=\s*(.*)/s))) {
-      const s = /^([0-9A-Za-z._+-]+)/.exec(r[1]!);
-      if (!s) this.err(line, data, `invalid SMTP server address "${r[1]}"`, 'write smtp=<host or IP address>');
-      else g.smtp = s[1]!;
+      const s = smtpServer(r[1]!);
+      if ('error' in s) this.err(line, data, s.error, s.hint);
+      else g.smtp = s.server;
     } else if ((r = m(/^maintenancedir\s*=\s*(.*)/s))) {
       if (r[1] === '') this.err(line, data, 'maintenance directory not specified', 'write maintenancedir=/path/to/dir');
       else g.maintenancedir = r[1]!;
@@ -677,9 +680,9 @@ class Parser {
       const b = yesNo('cleanstop', r[1]!);
       if (b !== undefined) v.cleanstop = b;
     } else if ((r = m(/^smtp\s*=\s*(.*)/s))) {
-      const s = /^([0-9A-Za-z._+-]+)/.exec(r[1]!);
-      if (!s) bad(`invalid SMTP server address "${r[1]}"`, 'write smtp=<host or IP address>');
-      else v.smtp = s[1]!;
+      const s = smtpServer(r[1]!);
+      if ('error' in s) bad(s.error, s.hint);
+      else v.smtp = s.server;
     } else if ((r = m(/^servicename\s*=\s*(.*)/s))) {
       v.servicename = r[1]!;
     } else if ((r = m(/^comment\s*=\s*(.*)/s))) {
@@ -780,6 +783,19 @@ class Parser {
 }
 
 /** The first digit run of a value, if Perl would call it true (`$1 =~ /(\d+)/ && $1`). */
+/**
+ * smtp=host[:port]: ldirectord keeps the leading host characters and silently drops
+ * a ":port" (Net::SMTP then uses 25); lvsha keeps the port, and takes [IPv6]:port.
+ */
+export function smtpServer(v: string): { server: string } | { error: string; hint: string } {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[0-9A-Za-z._+-]+)(?::(\S*))?/.exec(v);
+  if (!m) return { error: `invalid SMTP server address "${v}"`, hint: 'write smtp=<host or IP address>[:<port>]' };
+  if (m[2] === undefined) return { server: m[1]! };
+  const port = /^\d+$/.test(m[2]) ? Number(m[2]) : NaN;
+  if (!(port >= 1 && port <= 65535)) return { error: `invalid SMTP server port "${m[2]}"`, hint: `write smtp=${m[1]}:<port 1-65535>, or leave the port out for 25` };
+  return { server: `${m[1]}:${port}` };
+}
+
 function truthyInt(v: string): number | undefined {
   const d = /(\d+)/.exec(v);
   return d && perlTrue(d[1]) ? Number(d[1]) : undefined;

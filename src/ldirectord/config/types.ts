@@ -146,9 +146,12 @@ export interface GlobalConfig {
   /** [] = none. Default: all four. */
   emailalertstatus: EmailAlertStatus[];
   emailalertfrom: string | undefined;
+  /** "host", "host:port" or "[v6]:port". */
   smtp: string | undefined;
-  /** Other ldirectord configurations to start/stop/reload with this one. */
+  /** Other ldirectord configurations to start/stop/reload with this one (as written, deduplicated). */
   execute: string[];
+  /** Config line of each execute entry (same order). */
+  executeLines: number[];
   supervised: boolean;
   fork: boolean;
   quiescent: boolean;

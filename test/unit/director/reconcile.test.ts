@@ -14,7 +14,9 @@ function virtual(over: Partial<DirectorVirtual> = {}): DirectorVirtual {
   return {
     id: 'TCP 10.0.0.1:80', vipPort: '10.0.0.1:80', protocol: 'tcp', key: KEY, service: makeService(KEY, 'wrr'),
     reals: [real('10.0.1.1'), real('10.0.1.2')], fallback: undefined, fallbackcommand: undefined,
-    quiescent: false, failurecount: 1, cleanstop: true, monitorfile: undefined, checksOff: false, line: 1, ...over,
+    quiescent: false, failurecount: 1, cleanstop: true, monitorfile: undefined, checksOff: false, checkinterval: 1, line: 1,
+    alert: { to: '', freq: 0, statuses: ['starting', 'running', 'stopping', 'reloading'], smtp: undefined, servicename: undefined, comment: undefined },
+    ...over,
   };
 }
 
@@ -22,7 +24,7 @@ function config(v: DirectorVirtual, over: Partial<DirectorConfig> = {}): Directo
   return {
     file: '/etc/ha.d/ldirectord.cf', name: 'ldirectord', checkinterval: 1, autoreload: false, callback: undefined,
     logfile: { kind: 'syslog', facility: 'local0' }, supervised: true, readdquiescent: false, maintenancedir: undefined,
-    virtuals: [v], warnings: [], ...over,
+    fork: false, emailalertfrom: undefined, execute: [], virtuals: [v], warnings: [], ...over,
   };
 }
 
@@ -230,4 +232,21 @@ t.test('checktype off: no result, no change', async (t) => {
   let st = adopt(cfg, current, undefined, 0);
   ({ state: st } = pass(cfg, st, {}));
   t.same(weights(desiredTable(cfg, st, current)), { '10.0.1.1:80': 3 });
+});
+
+t.test('only: a fork=yes lane touches its own virtuals and leaves the others exactly as they are', async (t) => {
+  const KEY2 = { family: 'inet', protocol: 'tcp', address: '10.0.0.2', port: 80 } as const;
+  const v1 = virtual();
+  const v2 = virtual({ id: 'TCP 10.0.0.2:80', vipPort: '10.0.0.2:80', key: KEY2, service: makeService(KEY2, 'wrr') });
+  const cfg = config(v1, { virtuals: [v1, v2], maintenancedir: '/m' });
+  let st = adopt(cfg, EMPTY, undefined, 0);
+  const o1 = `TCP 10.0.0.2:80 -> 10.0.1.1:80`;
+  // v2's real is in maintenance (its own lane saw it)
+  st = applyPass(cfg, st, { results: new Map(), maintenance: new Set([o1]), now: 1, only: new Set([v2.id]) }).state;
+  t.equal(st.reals[o1]?.maintenance, true);
+  // v1's lane runs: v2's maintenance flag must survive (no second "Server in maintenance" later)
+  const r = applyPass(cfg, st, { results: new Map([[k1, { ok: true, message: 'ok' }]]), maintenance: new Set(), now: 2, only: new Set([v1.id]) });
+  t.equal(r.state.reals[o1]?.maintenance, true, 'untouched');
+  t.equal(r.state.reals[k1]?.up, true);
+  t.same(r.events.map((e) => e.kind), ['up']);
 });

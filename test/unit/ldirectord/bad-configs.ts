@@ -6,9 +6,18 @@ export const V = 'virtual=10.90.0.1:80\n';
 export const NOT_FOR_PERL = new Set<string>([
   'virtual=nosuchhost.test:80',
   'fallback=nosuchhost.test:80',
+  // lvsha-only: Perl ldirectord accepts these (and starts ldirectord.cf / drops the port)
+  'execute=',
+  'execute=""',
+  'smtp=mail.example.test:smtp',
+  `${V}\tsmtp=10.0.0.25:0`,
 ]);
 
 export const BAD: [string, string, RegExp][] = [
+  ['execute=', 'ldirectord.cf:1: execute= names no configuration (write execute=<config file>, looked up like the command-line argument (/etc/ha.d/<name>, /etc/ha.d/conf/<name>, or a path))', /execute/],
+  ['execute=""', 'ldirectord.cf:1: execute= names no configuration (write execute=<config file>, looked up like the command-line argument (/etc/ha.d/<name>, /etc/ha.d/conf/<name>, or a path))', /execute/],
+  ['smtp=mail.example.test:smtp', 'ldirectord.cf:1: invalid SMTP server port "smtp" (write smtp=mail.example.test:<port 1-65535>, or leave the port out for 25)', /smtp/],
+  [`${V}\tsmtp=10.0.0.25:0`, 'ldirectord.cf:2: invalid SMTP server port "0" (write smtp=10.0.0.25:<port 1-65535>, or leave the port out for 25)', /smtp/],
   ['chektype=connect', 'ldirectord.cf:1: unknown directive "chektype" (did you mean "checktype"? It belongs in a virtual section)', /chektype/],
   ['quiesent=yes', 'ldirectord.cf:1: unknown directive "quiesent" (did you mean "quiescent"?)', /quiesent/],
   ['frobnicate=yes', 'ldirectord.cf:1: unknown directive "frobnicate" (see ldirectord(8) for the global directives)', /frobnicate/],

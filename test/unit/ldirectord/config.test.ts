@@ -54,7 +54,7 @@ t.test('global defaults (ldirectord code, not its manual)', async (t) => {
     autoreload: false, callback: undefined, fallback: undefined, fallback6: undefined, fallbackcommand: undefined,
     logfile: { kind: 'file', path: '/var/log/ldirectord.log' }, emailalert: '', emailalertfreq: 0,
     emailalertstatus: ['starting', 'running', 'stopping', 'reloading'], emailalertfrom: undefined, smtp: undefined,
-    execute: [], supervised: false, fork: false, quiescent: false, readdquiescent: false, cleanstop: true,
+    execute: [], executeLines: [], supervised: false, fork: false, quiescent: false, readdquiescent: false, cleanstop: true,
     maintenancedir: undefined,
   });
 });
@@ -76,6 +76,7 @@ t.test('every global directive', async (t) => {
     ['logfile="/var/log/ld.log"', (g) => g.logfile, { kind: 'file', path: '/var/log/ld.log' }],
     ['logfile="local0"', (g) => g.logfile, { kind: 'syslog', facility: 'local0' }],
     ['execute=other.cf\nexecute=other.cf', (g) => g.execute, ['other.cf']],
+    ['checkinterval=2\nexecute=a.cf\nexecute="b c.cf"\nexecute=a.cf', (g) => [g.execute, g.executeLines], [['a.cf', '"b c.cf"'], [2, 3]]],
     ['fork=yes', (g) => g.fork, true],
     ['supervised=yes', (g) => g.supervised, true],
     ['supervised', (g) => g.supervised, true],
@@ -91,6 +92,9 @@ t.test('every global directive', async (t) => {
     ['emailalertfrom="LVS" <lvs@example.test>', (g) => g.emailalertfrom, '"LVS" <lvs@example.test>'],
     ['cleanstop=no', (g) => g.cleanstop, false],
     ['smtp=127.0.0.1', (g) => g.smtp, '127.0.0.1'],
+    ['smtp=mail.example.test:2525', (g) => g.smtp, 'mail.example.test:2525'],
+    ['smtp=[::1]:2525', (g) => g.smtp, '[::1]:2525'],
+    ['smtp=127.0.0.1 # relay', (g) => g.smtp, '127.0.0.1'],
     ['maintenancedir=/etc/ha.d/maint', (g) => g.maintenancedir, '/etc/ha.d/maint'],
     ['# comment\n\n   \n  # indented comment', (g) => g.checkinterval, 10],
   ];

@@ -41,8 +41,11 @@ function ops(id: string, t: Timeouts): El {
   const op = (name: string, o: OpTiming): El => ({
     $: { id: `${id}-${name}-${o.interval ?? 0}s`, name, interval: `${o.interval ?? 0}s`, timeout: `${o.timeout}s` },
   });
-  // reload where the agent has one: Pacemaker's default 20 s is not what the agent advertises
-  return { op: [op('start', t.start), op('stop', t.stop), op('monitor', t.monitor), ...(t.reload ? [op('reload', t.reload)] : [])] };
+  // Reload where the agent has one (Pacemaker's default 20 s is not what the agent advertises).
+  // Pacemaker 2.1 schedules a parameter reload as "reload-agent" and takes its timeout from the op
+  // of that name, then runs the agent's legacy "reload"; Pacemaker 2.0 schedules "reload".
+  const reload = t.reload ? [op('reload', t.reload), op('reload-agent', t.reload)] : [];
+  return { op: [op('start', t.start), op('stop', t.stop), op('monitor', t.monitor), ...reload] };
 }
 
 function nvset(tag: string, id: string, pairs: [string, string][]): El {

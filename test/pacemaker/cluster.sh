@@ -29,6 +29,8 @@ set -euo pipefail
 BASE=${LVSHA_PCMK_BASE:-${TMPDIR:-/tmp}/lvsha-pcmk}
 CONF=${LVSHA_PCMK_CONF:-$BASE/conf}
 AGENTS=${LVSHA_PCMK_AGENTS:-$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)/dist/resource.d/lvsha}
+# test-only providers (a directory of provider directories, e.g. test/pacemaker/ocf/lvsha-test/*)
+EXTRA_PROVIDERS=${LVSHA_PCMK_EXTRA_PROVIDERS:-}
 SELF=$(readlink -f "$0")
 NODES=(node1 node2)
 NET=10.79.0
@@ -163,6 +165,12 @@ cmd__init() {
 	for p in /usr/lib/ocf/resource.d/*/; do p=$(basename "$p"); [[ $p == lvsha ]] && continue; mkdir -p "$rd/$p"; mount --bind "/usr/lib/ocf/resource.d/$p" "$rd/$p"; done
 	if [[ -d $AGENTS ]]; then
 		for a in "$AGENTS"/*; do ln -sfn "$(readlink -f "$a")" "$rd/lvsha/$(basename "$a")"; done
+	fi
+	if [[ -n $EXTRA_PROVIDERS ]]; then
+		for p in "$EXTRA_PROVIDERS"/*/; do
+			p=${p%/}; mkdir -p "$rd/$(basename "$p")"
+			for a in "$p"/*; do ln -sfn "$(readlink -f "$a")" "$rd/$(basename "$p")/$(basename "$a")"; done
+		done
 	fi
 	mount --rbind "$rd" /usr/lib/ocf/resource.d # rbind: carry the stock providers mounted inside
 	# a private /etc/ha.d with the generated ldirectord.cf (only if the host has the directory: never create it there)

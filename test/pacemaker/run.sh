@@ -5,9 +5,12 @@
 #   2. corosync forms a two-node membership from exactly those files;
 #   3. `lvsha cluster apply` loads cib.xml into the live CIB (and a second run changes nothing);
 #   4. the group starts, ocf:lvsha:IPaddr2 brings the VIP up in the holder's namespace, a client reaches it;
+#   4b. a config_digest change makes Pacemaker reload the director in place (no stop/start), within
+#       the generated CIB's reload timeout (Pacemaker 2.1 looks it up under "reload-agent");
 #   5. failover (graceful stop, then crash) moves the group; a returning node gets nothing back.
 # ocf:lvsha:ldirectord needs kernel IPVS. Without it (this host) the ldirectord primitive of the applied
-# CIB is swapped for ocf:heartbeat:Dummy and the test says so; with IPVS the CIB is applied unchanged.
+# CIB is swapped for the stand-in ocf:lvsha-test:ldirectord (test/pacemaker/ocf) and the test says so;
+# with IPVS the CIB is applied unchanged.
 # Env: LVSHA_PCMK_STOCK=1 (develop without dist/: ocf:heartbeat:IPaddr2 instead of ocf:lvsha:IPaddr2),
 #      LVSHA_PCMK_TOKEN (corosync token ms, default 3000), LVSHA_PCMK_WAIT (s, default 90),
 #      plus cluster.sh's knobs (LVSHA_PCMK_FORM_TIMEOUT, LVSHA_PCMK_STOP_TIMEOUT, LVSHA_PCMK_DC_DEADTIME).
@@ -86,9 +89,10 @@ if [[ -e /proc/net/ip_vs ]] || { modprobe -q ip_vs 2>/dev/null && [[ -e /proc/ne
 	say "kernel IPVS present: applying the generated CIB unchanged"
 	LD_AGENT=ocf:lvsha:ldirectord
 else
-	say "NOTE: no kernel IPVS here: ocf:lvsha:ldirectord cannot start, so lvs-ldirectord runs as ocf:heartbeat:Dummy in this test"
-	sed -i 's|class="ocf" type="ldirectord" provider="lvsha"|class="ocf" type="Dummy" provider="heartbeat"|' "$BASE/apply/cib.xml"
-	LD_AGENT=ocf:heartbeat:Dummy
+	say "NOTE: no kernel IPVS here: ocf:lvsha:ldirectord cannot start, so lvs-ldirectord runs as ocf:lvsha-test:ldirectord (test/pacemaker/ocf: same parameters, legacy reload taking 25 s) in this test"
+	sed -i 's|class="ocf" type="ldirectord" provider="lvsha"|class="ocf" type="ldirectord" provider="lvsha-test"|' "$BASE/apply/cib.xml"
+	LD_AGENT=ocf:lvsha-test:ldirectord
+	export LVSHA_PCMK_EXTRA_PROVIDERS=$HERE/ocf
 fi
 if [[ $VIP_AGENT == ocf:heartbeat:IPaddr2 ]]; then
 	sed -i 's|class="ocf" type="IPaddr2" provider="lvsha"|class="ocf" type="IPaddr2" provider="heartbeat"|' "$BASE/apply/cib.xml"
@@ -160,6 +164,30 @@ B=$(other "$A")
 "$C" exec "$A" crm_resource --wait --timeout=60s >/dev/null 2>&1
 [[ $(rsc_node "$A" lvs-ldirectord) == "$A" ]] && ok "lvs-ldirectord ($LD_AGENT) runs with the VIP on $A" || bad "lvs-ldirectord not on $A: $(rsc_node "$A" lvs-ldirectord)"
 "$C" sw ping -c1 -W2 -q "$VIP" >/dev/null 2>&1 && ok "a client reaches $VIP (answered by $A)" || bad "VIP does not answer ping"
+
+# ---------------------------------------------------------------- 4b. config roll-out: Pacemaker reloads the director in place
+# config_digest is non-unique: Pacemaker 2.1 schedules "reload-agent" (timeout looked up under that
+# name) and runs the agent's legacy reload; the stand-in's reload outlasts Pacemaker's 20 s default.
+plog() { echo "$BASE/nodes/$1/var/log/pacemaker/pacemaker.log"; }
+dg=$("$C" exec "$A" sha256sum /etc/ha.d/ldirectord.cf 2>/dev/null | cut -d' ' -f1)
+[[ -n $dg ]] || dg=$(printf 'lvsha-test' | sha256sum | cut -d' ' -f1)
+mark=$(wc -l <"$(plog "$A")")
+t4=$(now)
+"$C" exec "$A" crm_resource --resource lvs-ldirectord --set-parameter config_digest --parameter-value "$dg" >"$BASE/reload.log" 2>&1
+reloaded() { tail -n +"$((mark + 1))" "$(plog "$A")" | grep -qE "Result of reload operation for lvs-ldirectord on $A: (ok|Timed Out|error)"; }
+if wait_until "$WAIT" reloaded; then
+	res=$(tail -n +"$((mark + 1))" "$(plog "$A")" | grep -oE "Result of reload operation for lvs-ldirectord on $A: [A-Za-z0-9 ]+" | tail -1)
+	[[ $res =~ :\ ok\ *$ ]] && ok "config_digest change: Pacemaker reloaded lvs-ldirectord in place on $A ($(since "$t4") s; the reload op's timeout from the generated CIB applied)" ||
+		bad "reload of lvs-ldirectord: $res"
+else
+	bad "no reload of lvs-ldirectord within $WAIT s after the config_digest change"
+fi
+"$C" exec "$A" crm_resource --wait --timeout=60s >/dev/null 2>&1
+if tail -n +"$((mark + 1))" "$(plog "$A")" | grep -qE "Result of (stop|start) operation for lvs-(ldirectord|vip)"; then
+	bad "the config change restarted resources: $(tail -n +"$((mark + 1))" "$(plog "$A")" | grep -oE 'Result of (stop|start) operation for lvs-[a-z-]+' | sort -u | tr '\n' ' ')"
+else
+	ok "no stop/start of the director or the VIP during the reload; VIP on $(where_vip)"
+fi
 
 # ---------------------------------------------------------------- 5. failover, no fail-back
 say "graceful stop of $A"

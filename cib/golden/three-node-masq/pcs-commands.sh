@@ -6,7 +6,7 @@ trap 'rm -f "$f"' EXIT
 pcs cluster cib "$f"
 pcs -f "$f" property set stonith-enabled=true no-quorum-policy=stop symmetric-cluster=true
 pcs -f "$f" resource defaults update resource-stickiness=INFINITY migration-threshold=2
-pcs -f "$f" resource create lvs-ldirectord ocf:lvsha:ldirectord configfile=/etc/ha.d/ldirectord.cf op start interval=0s timeout=60s stop interval=0s timeout=30s monitor interval=20s timeout=20s reload interval=0s timeout=60s
+pcs -f "$f" resource create lvs-ldirectord ocf:lvsha:ldirectord configfile=/etc/ha.d/ldirectord.cf op start interval=0s timeout=60s stop interval=0s timeout=30s monitor interval=20s timeout=20s reload interval=0s timeout=60s reload-agent interval=0s timeout=60s
 pcs -f "$f" stonith create fence-all fence_xvm "pcmk_host_list=dir-a dir-b dir-c" key_file=/etc/cluster/fence_xvm.key op start interval=0s timeout=60s stop interval=0s timeout=60s monitor interval=60s timeout=60s
 pcs -f "$f" resource create lvs-sync-backup ocf:lvsha:ipvs-sync role=backup mcast_interface=eth1 syncid=7 op start interval=0s timeout=20s stop interval=0s timeout=20s monitor interval=10s timeout=20s
 pcs -f "$f" resource create lvs-gateway ocf:lvsha:IPaddr2 ip=10.10.0.254 cidr_netmask=24 nic=eth1 op start interval=0s timeout=20s stop interval=0s timeout=20s monitor interval=10s timeout=20s --group lvs

@@ -6,7 +6,7 @@ trap 'rm -f "$f"' EXIT
 pcs cluster cib "$f"
 pcs -f "$f" property set stonith-enabled=true no-quorum-policy=stop symmetric-cluster=true
 pcs -f "$f" resource defaults update resource-stickiness=INFINITY migration-threshold=3 failure-timeout=10min
-pcs -f "$f" resource create lvs-ldirectord ocf:lvsha:ldirectord configfile=/etc/ha.d/ldirectord.cf op start interval=0s timeout=60s stop interval=0s timeout=30s monitor interval=20s timeout=20s reload interval=0s timeout=60s
+pcs -f "$f" resource create lvs-ldirectord ocf:lvsha:ldirectord configfile=/etc/ha.d/ldirectord.cf op start interval=0s timeout=60s stop interval=0s timeout=30s monitor interval=20s timeout=20s reload interval=0s timeout=60s reload-agent interval=0s timeout=60s
 pcs -f "$f" stonith create fence-director1 fence_ipmilan pcmk_host_list=director1 ip=192.168.0.11 username=admin password=secret lanplus=1 op start interval=0s timeout=60s stop interval=0s timeout=60s monitor interval=60s timeout=60s
 pcs -f "$f" stonith create fence-director2 fence_ipmilan pcmk_host_list=director2 ip=192.168.0.21 username=admin password=secret lanplus=1 op start interval=0s timeout=60s stop interval=0s timeout=60s monitor interval=60s timeout=60s
 pcs -f "$f" resource create ping ocf:pacemaker:ping host_list=192.168.0.1 multiplier=1000 dampen=5s name=pingd op start interval=0s timeout=60s stop interval=0s timeout=20s monitor interval=10s timeout=60s clone ping-clone interleave=true

@@ -22,6 +22,7 @@ GROUPS_LIST=(
   "vm-ipvs|bash test/vm/ipvs/run.sh"                # kernel IPVS (qemu VM when the host kernel has none)
   "vm-ipvs-sync|bash test/vm/ipvs-sync/run.sh"
   "vm-ldirectord|bash test/vm/ldirectord/run.sh"
+  "lab|bash test/lab/run.sh --stack lvsha --method nat,dr --out test/.state/lab"   # issue 6: two directors under Pacemaker, live traffic, failures
 )
 [ -n "${LVSHA_TEST_GROUPS:-}" ] && { sel=(); for e in "${GROUPS_LIST[@]}"; do [[ " $LVSHA_TEST_GROUPS " == *" ${e%%|*} "* ]] && sel+=("$e"); done; GROUPS_LIST=("${sel[@]}"); }
 

@@ -59,8 +59,12 @@ async function kernelTable(): Promise<Table> {
   try { return await p.list(); } finally { p.close(); }
 }
 
+/** Where monitor and start read the kernel table: IPVS, or the daemon's test double in unit tests. */
+export interface AgentIo { kernelTable: () => Promise<Table> }
+const ipvsIo: AgentIo = { kernelTable };
+
 /** Daemon state for monitor/start: 7 not running, 0 healthy, 1 with a reason. */
-async function check(ctx: ActionContext, t: Target, deep: boolean): Promise<number> {
+async function check(ctx: ActionContext, t: Target, deep: boolean, io: AgentIo): Promise<number> {
   const ps = pidState(t.pidFile);
   if (ps.state !== 'running') return OCF.NOT_RUNNING;
   let st = readStatus(t.statusFile);
@@ -71,17 +75,27 @@ async function check(ctx: ActionContext, t: Target, deep: boolean): Promise<numb
     return OCF.ERR_GENERIC;
   }
   if (!st.firstPassApplied) return OCF.SUCCESS; // starting: the table is being built
-  let diff = compareTables(jsonToTable(st.desired), await kernelTable(), deep);
+  let diff = compareTables(jsonToTable(st.desired), await io.kernelTable(), deep);
   if (diff.length > 0) {
-    // The daemon repairs drift within one interval; only a difference that outlives it is a failure.
+    // The daemon repairs drift at its next pass; only a difference that outlives it is a failure.
+    // `seen` is the pass in the status file once our kernel read is done. Pass seen + 1 may have read the
+    // kernel before the change; pass seen + 2 reads it only after seen + 1 is written, i.e. after
+    // we saw the difference, so the difference counts once seen + 2 has left it in place. Compare
+    // after every pass; wait at most half the action timeout (a pass lasts max(checkinterval,
+    // check time) plus the apply, which a fixed multiple of checkinterval does not bound on a
+    // slow or loaded host).
+    const now = readStatus(t.statusFile);
+    if (now && now.pid === ps.pid) st = now;
     const seen = st.pass;
-    const end = Date.now() + Math.min((st.checkinterval + 2) * 1000, Math.max(1000, (ctx.env.timeoutMs ?? 20_000) / 2));
+    const end = Date.now() + Math.max(1000, (ctx.env.timeoutMs ?? 20_000) / 2);
     while (Date.now() < end && !ctx.signal.aborted) {
       await sleep(250, ctx.signal);
       const s2 = readStatus(t.statusFile);
-      if (s2 && s2.pass !== seen) { st = s2; break; }
+      if (!s2 || s2.pid !== ps.pid || s2.pass === st.pass) continue;
+      st = s2;
+      diff = compareTables(jsonToTable(st.desired), await io.kernelTable(), deep);
+      if (diff.length === 0 || st.pass >= seen + 2) break;
     }
-    diff = compareTables(jsonToTable(st.desired), await kernelTable(), deep);
   }
   if (diff.length > 0) {
     ctx.exitReason(`IPVS table differs from what ldirectord wants: ${diff.slice(0, 3).join('; ')}${diff.length > 3 ? ` (+${diff.length - 3} more)` : ''}`);
@@ -90,9 +104,9 @@ async function check(ctx: ActionContext, t: Target, deep: boolean): Promise<numb
   return OCF.SUCCESS;
 }
 
-async function ensureIpvs(): Promise<void> {
+async function ensureIpvs(io: AgentIo): Promise<void> {
   // throws IpvsNotLoadedError ("ip_vs is not loaded: modprobe ip_vs") → OCF_ERR_INSTALLED
-  await kernelTable();
+  await io.kernelTable();
 }
 
 function validateConfig(ctx: ActionContext, t: Target): number {
@@ -117,9 +131,9 @@ export async function validateAll(ctx: ActionContext): Promise<number> {
   return OCF.SUCCESS;
 }
 
-export async function monitor(ctx: ActionContext): Promise<number> {
+export async function monitor(ctx: ActionContext, io: AgentIo = ipvsIo): Promise<number> {
   const t = target(ctx);
-  const rc = await check(ctx, t, ctx.env.checkLevel >= 10);
+  const rc = await check(ctx, t, ctx.env.checkLevel >= 10, io);
   const want = (ctx.env.params['config_digest'] ?? '').trim().toLowerCase();
   if (rc === OCF.SUCCESS && want) {
     const have = readStatus(t.statusFile)?.configSha256;
@@ -129,11 +143,11 @@ export async function monitor(ctx: ActionContext): Promise<number> {
   return rc;
 }
 
-export async function start(ctx: ActionContext): Promise<number> {
+export async function start(ctx: ActionContext, io: AgentIo = ipvsIo): Promise<number> {
   const t = target(ctx);
   const v = await validateAll(ctx);
   if (v !== OCF.SUCCESS) return v;
-  await ensureIpvs();
+  await ensureIpvs(io);
   if (pidState(t.pidFile).state !== 'running') {
     const { runLdirectordCli } = await import('./cli.ts');
     let err = '';
@@ -148,7 +162,7 @@ export async function start(ctx: ActionContext): Promise<number> {
     const ps = pidState(t.pidFile);
     if (ps.state !== 'running') { ctx.exitReason(`ldirectord for ${t.config} exited during start; see its logfile`); return OCF.ERR_GENERIC; }
     const st: StatusFile | undefined = readStatus(t.statusFile);
-    if (st && st.pid === ps.pid && st.firstPassApplied) return check(ctx, t, true);
+    if (st && st.pid === ps.pid && st.firstPassApplied) return check(ctx, t, true, io);
     await sleep(100, ctx.signal);
   }
   return OCF.ERR_GENERIC;

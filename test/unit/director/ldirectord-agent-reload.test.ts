@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Director } from '../../../src/director/daemon.ts';
 import { readStatus } from '../../../src/director/status.ts';
-import { readOcfEnv } from '../../../src/ocf/env.ts';
 import { OCF } from '../../../src/ocf/exit-codes.ts';
-import type { ActionContext } from '../../../src/ocf/types.ts';
 import { destKeyId } from '../../../src/ipvs/model.ts';
+import { agentCtx as ctx } from './agent-ctx.ts';
 import { fakeKernel } from './fake-kernel.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lvsha-ld-agent-'));
@@ -23,19 +22,6 @@ const agent = await import('../../../src/director/agent.ts');
 const cf = join(dir, 'lab.cf');
 const conf = (w: number) => `checkinterval=1\nautoreload=no\nlogfile="${join(dir, 'lab.log')}"\nvirtual=10.0.0.1:80\n\treal=10.0.1.1:80 masq ${w}\n\tchecktype=on\n`;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-
-function ctx(action: string, params: Record<string, string>): ActionContext & { reasons: string[]; warnings: string[] } {
-  const env: Record<string, string> = { OCF_RESKEY_CRM_meta_timeout: '20000', OCF_RESKEY_CRM_meta_interval: '0' };
-  for (const [k, v] of Object.entries(params)) env[`OCF_RESKEY_${k}`] = v;
-  const reasons: string[] = [];
-  const warnings: string[] = [];
-  const nop = () => undefined;
-  return {
-    action, env: readOcfEnv(env, action), signal: AbortSignal.timeout(15_000), reasons, warnings,
-    log: { debug: nop, info: nop, warn: (m: string) => { warnings.push(m); }, err: nop, crit: nop },
-    exitReason: (m: string) => { reasons.push(m); },
-  };
-}
 
 t.test('reload: Pacemaker-driven reload of a changed file, without a restart; config_digest guards every node', async (t) => {
   writeFileSync(cf, conf(2));

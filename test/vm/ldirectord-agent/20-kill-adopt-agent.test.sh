@@ -6,8 +6,11 @@
 net_setup 2; httpd_start 1; httpd_start 2
 CF=$W/agent.cf
 VS="TCP 10.90.0.1:80"
+# No real fails here, so a failed check would be a false alarm: checktimeout (10 s) is far
+# above what a busybox httpd answer takes even on a loaded host under emulation, where a 2 s
+# timeout has expired (failurecount=1 would then change the weights these checks watch).
 cat > $CF <<CF
-checktimeout=2
+checktimeout=10
 checkinterval=1
 failurecount=1
 logfile="$W/agent.log"
@@ -28,10 +31,11 @@ check "table built by the time start returned" both_up
 agent monitor; check "monitor: 0" [ $? = 0 ]
 OCF_CHECK_LEVEL=10 agent monitor; check "monitor depth 10: 0" [ $? = 0 ]
 
-# client load through the VIP while the daemon is SIGKILLed
+# client load through the VIP while the daemon is SIGKILLed. A missing table would refuse
+# the connection at once; -T 10 only bounds a slow answer under emulation.
 : > $W/load.log
 ( i=0; while [ $i -lt 40 ]; do
-    if ip netns exec lvsha-ld-c wget -q -T 3 -t 1 -O - http://10.90.0.1/index.html >/dev/null 2>&1; then echo ok; else echo FAIL; fi
+    if ip netns exec lvsha-ld-c wget -q -T 10 -t 1 -O - http://10.90.0.1/index.html >/dev/null 2>&1; then echo ok; else echo FAIL; fi
     i=$((i+1)); done >> $W/load.log ) &
 LOADPID=$!
 sleep 2
@@ -44,6 +48,7 @@ agent monitor; check "monitor after SIGKILL: 7 (stale pid)" [ $? = 7 ]
 
 # restart adopts: sample weights while it starts; no flap, no IPVS change logged
 mark=$(wc -l < $W/agent.log)
+rm -f $W/stop-sampler
 ( while [ ! -f $W/stop-sampler ]; do echo "$(weight "$VS" 10.91.1.1:80)/$(weight "$VS" 10.91.2.1:80)"; sleep 0.1; done > $W/samples ) &
 SAMPLER=$!
 agent start; check "agent start after SIGKILL: 0" [ $? = 0 ]

@@ -21,6 +21,7 @@ PKGS=(
   iproute2 util-linux iputils-ping iputils-arping tcpdump libxml2-utils procps psmisc
   pacemaker corosync pacemaker-cli-utils resource-agents heartbeat   # cluster stack + ocf-tester + reference IPaddr2
   ipvsadm ldirectord keepalived                      # reference LVS implementations
+  libnet-inet6glue-perl libdbd-mysql-perl libdbd-pg-perl   # Perl ldirectord's IPv6 HTTP and SQL checks (not its Depends)
   qemu-system-x86 busybox-static                     # kernel IPVS in a VM when the host kernel has none
   hyperfine                                          # benches
 )

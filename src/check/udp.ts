@@ -36,7 +36,11 @@ export function udpExchange(o: UdpExchange): Promise<Buffer> {
       try { ok = o.accept(msg); } catch (e) { finish(e instanceof Error ? e : new CheckFailure(String(e))); return; }
       if (ok) finish(undefined, msg);
     });
-    sock.connect(o.port, host, () => {
+    // A connect that fails at once (no route to the real: ENETUNREACH; a broadcast address:
+    // EACCES) reaches only this callback, with no 'error' event; sending on the unconnected
+    // socket then threw outside the check and killed the daemon.
+    sock.connect(o.port, host, (err?: Error) => {
+      if (err) { finish(new CheckFailure(errText(err))); return; }
       const a = sock.address();
       payload = o.build({ address: a.address, port: a.port });
       let delay = o.retransmitMs ?? 1000;

@@ -24,7 +24,9 @@ export function checkSpecOf(c: EffectiveCheck): CheckSpec {
     port: c.port ?? 0,
     checkTimeout: c.checktimeout,
     negotiateTimeout: c.negotiatetimeout,
-    request: c.request,
+    // check_http fetches ld_setup()'s $$r{url}, not $$r{request}: they differ when a real has its
+    // own request but no receive (the URL then comes from the virtual's request; corpus 14).
+    request: c.service === 'http' || c.service === 'https' || c.service === 'http_proxy' ? c.url : c.request,
     receive: c.receive,
     httpMethod: c.httpmethod,
     login: c.login,

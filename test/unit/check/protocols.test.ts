@@ -146,6 +146,16 @@ t.test('dns over udp and tcp: A answer matches receive; wrong id ignored; NXDOMA
   t.equal(QTYPE.A, 1);
 });
 
+t.test('udp checks: a connect refused at once (no route, broadcast) is down, not a crash', async (t) => {
+  // Linux refuses connect() of a UDP socket to 255.255.255.255 without SO_BROADCAST (EACCES),
+  // as it refuses a real without a route (ENETUNREACH): same code path, deterministic here.
+  for (const [service, extra] of [['dns', { request: 'www.example.com', receive: '.' }], ['radius', { login: 'u', passwd: 'p', secret: 's' }], ['sip', {}]] as const) {
+    const r = await runCheck(neg(service, 53, { host: '255.255.255.255', protocol: 'udp', ...extra }));
+    t.notOk(r.ok, `${service}: down`);
+    t.match(r.message, /EACCES|permission/i, `${service}: ${r.message}`);
+  }
+});
+
 t.test('radius: Access-Accept up, Reject down, wrong secret down', async (t) => {
   const secret = 's3cret';
   const u = await udpServer((m, reply) => {

@@ -22,7 +22,9 @@ GROUPS_LIST=(
   "vm-ipvs|bash test/vm/ipvs/run.sh"                # kernel IPVS (qemu VM when the host kernel has none)
   "vm-ipvs-sync|bash test/vm/ipvs-sync/run.sh"
   "vm-ldirectord|bash test/vm/ldirectord/run.sh"
-  "lab|bash test/lab/run.sh --stack lvsha --method nat,dr --out test/.state/lab"   # issue 6: two directors under Pacemaker, live traffic, failures
+  "vm-ldirectord-agent|bash test/vm/ldirectord-agent/run.sh"   # the OCF agent: SIGKILL under load, adoption, ocf-tester
+  "vm-ldirectord-perl|bash test/vm/ldirectord-perl/run.sh"   # Perl ldirectord vs lvsha, same ipvsadm -Ln over the corpus
+  "lab|bash test/lab/run.sh --stack lvsha --method nat,dr --scenarios nat:1,2,3,4,5,6,7/dr:1,2,3,7 --out test/.state/lab"   # issue 6 (DR: the forwarding-path scenarios)
 )
 [ -n "${LVSHA_TEST_GROUPS:-}" ] && { sel=(); for e in "${GROUPS_LIST[@]}"; do [[ " $LVSHA_TEST_GROUPS " == *" ${e%%|*} "* ]] && sel+=("$e"); done; GROUPS_LIST=("${sel[@]}"); }
 
@@ -45,7 +47,7 @@ for entry in "${GROUPS_LIST[@]}"; do
   fi
   [ "$rc" != 0 ] && [ "$f" = 0 ] && f=1   # a group that failed without counting still fails
   total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
-  summary+=("$(printf '%-12s rc=%-3s %5s passed %4s failed %5ss' "$name" "$rc" "$p" "$f" "$secs")")
+  summary+=("$(printf '%-19s rc=%-3s %5s passed %4s failed %5ss' "$name" "$rc" "$p" "$f" "$secs")")
 done
 
 printf '\n===== summary (logs in %s)\n' "$LOGS"

@@ -2,6 +2,7 @@
 # test/lab/run.sh — end-to-end lab (issue #6): two LVS directors under real Pacemaker 2.1 + Corosync 3 (nodes in
 # namespaces), three busybox-httpd real servers, a live HTTP client; NAT and/or direct routing.
 #   test/lab/run.sh [--stack lvsha|reference] [--method nat|dr|nat,dr] [--scenarios 1,2,3,4,5,6,7] [--out DIR]
+#   (--scenarios per method: nat:1,2,3,4,5,6,7/dr:1,2,3,7; a method not named there runs none)
 # Scenarios: 1 steady state  2 a real dies and returns  3 active director crashes  4 crashed director returns
 #   5 director daemon SIGKILLed  6 ldirectord.cf changed on both directors  7 IPVS connection sync across a crash.
 # Where the kernel has IPVS (/proc/net/ip_vs or `modprobe ip_vs`) it runs in namespaces on this host; otherwise it boots
@@ -25,7 +26,9 @@ while (($#)); do
 done
 case $STACK in lvsha|reference) ;; *) echo "run.sh: --stack must be lvsha or reference" >&2; exit 2 ;; esac
 for m in $METHODS; do case $m in nat|dr) ;; *) echo "run.sh: --method must be nat, dr or nat,dr" >&2; exit 2 ;; esac; done
-[[ $SCN =~ ^[1-7](,[1-7])*$ ]] || { echo "run.sh: --scenarios is a comma list of 1..7" >&2; exit 2; }
+# a list for every method, or per method: nat:1,2,3,4,5,6,7/dr:1,2,3,7
+[[ $SCN =~ ^[1-7](,[1-7])*$ || $SCN =~ ^(nat|dr):[1-7](,[1-7])*(/(nat|dr):[1-7](,[1-7])*)?$ ]] ||
+	{ echo "run.sh: --scenarios is a comma list of 1..7, or per method: nat:LIST/dr:LIST" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "run.sh: needs root (namespaces, mounts, IPVS)" >&2; exit 2; }
 say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 T0=$(date +%s)

@@ -12,7 +12,13 @@ ROOT=$(cd "$D/../.." && pwd)
 C=$D/cluster.sh
 STACK=${LAB_STACK:-reference}
 METHODS=${LAB_METHODS:-nat}
-SCEN=,${LAB_SCENARIOS:-1,2,3,4,5,6,7},
+SCENARIOS=${LAB_SCENARIOS:-1,2,3,4,5,6,7} # one list, or per method: nat:LIST/dr:LIST
+scen_of() { # METHOD -> ",LIST," (no fork: called once per method)
+	local part parts; IFS=/ read -ra parts <<<"$SCENARIOS"
+	[[ $SCENARIOS == *:* ]] || { SCEN=",$SCENARIOS,"; return; }
+	SCEN=,,; for part in "${parts[@]}"; do [[ ${part%%:*} == "$1" ]] && SCEN=",${part#*:},"; done
+}
+SCEN=,
 SLOW=${LAB_SLOW:-1}
 LVSHA=(${LAB_LVSHA_CLI:-$ROOT/dist/lvsha})      # cluster init|apply, realserver up
 LVSHA_LD=(${LAB_LVSHA_LD:-$ROOT/dist/lvsha})    # ldirectord CONFIG status
@@ -502,10 +508,11 @@ if [[ ${1:-} == --write-description ]]; then # run.sh: write the lab description
 	M=$2; W=$(dirname "$3"); [[ $M == nat ]] && R=(x 10.77.1.11 10.77.1.12 10.77.1.13) METHOD=masq || R=(x 10.77.0.11 10.77.0.12 10.77.0.13) METHOD=gate
 	write_lvsha_description "$METHOD"; mv "$W/lab.lvsha" "$3"; trap - EXIT; exit 0
 fi
-say "lab: stack=$STACK methods=$METHODS scenarios=${SCEN//,/ } token=${PCMK_NS_TOKEN}ms slow=$SLOW kernel $(uname -r), $(nproc) CPU"
+say "lab: stack=$STACK methods=$METHODS scenarios=$SCENARIOS token=${PCMK_NS_TOKEN}ms slow=$SLOW kernel $(uname -r), $(nproc) CPU"
 [[ $STACK == lvsha ]] && say "lvsha command: ${LVSHA[*]}"
 T_ALL=$(nowms)
 for M in $METHODS; do
+	scen_of "$M"
 	T_M=$(nowms)
 	if setup_method; then
 		want 1 && s1_steady

@@ -3,6 +3,7 @@
  * netlink attribute (TLV) writer/reader. Pure.
  */
 import { endianness } from 'node:os';
+import { toBuffer } from '../netlink/message.ts';
 
 export const IPVS_GENL_NAME = 'IPVS';
 export const IPVS_GENL_VERSION = 1;
@@ -38,10 +39,21 @@ export const NLM_F = { REQUEST: 0x1, MULTI: 0x2, ACK: 0x4, ROOT: 0x100, MATCH: 0
 const LE = endianness() === 'LE';
 const NLA_TYPE_MASK = 0x3fff; // strips NLA_F_NESTED / NLA_F_NET_BYTEORDER
 
-/** Builds a run of attributes into one growing buffer. Host-order integers unless the method says big-endian. */
+/**
+ * Builds a run of attributes into one growing buffer. Host-order integers unless the method says
+ * big-endian. Nested attributes are written in place (nestStart/nestEnd, like libnl's
+ * nla_nest_start/nla_nest_end), so a whole request, or a batch of them, is one buffer.
+ */
 export class AttrWriter {
-  private buf = Buffer.allocUnsafe(256);
+  private buf: Buffer;
   private len = 0;
+
+  constructor(capacity = 256) { this.buf = Buffer.allocUnsafe(capacity); }
+
+  /** Bytes written so far. */
+  get length(): number { return this.len; }
+  /** The current backing buffer: valid until the next write (a write may move it). */
+  get target(): Buffer { return this.buf; }
 
   private room(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -52,25 +64,37 @@ export class AttrWriter {
   /** Header + zeroed padding for a payload of `plen` bytes; returns the payload offset. */
   private head(type: number, plen: number): number {
     const alen = 4 + plen;
+    if (alen > 0xffff) throw new RangeError(`netlink attribute ${type} too long (${plen} bytes)`);
     const total = (alen + 3) & ~3;
     this.room(total);
     const off = this.len;
     hostU16(this.buf, alen, off);
     hostU16(this.buf, type, off + 2);
-    if (total > alen) this.buf.fill(0, off + alen, off + total);
+    this.zero(off + alen, off + total);
     this.len += total;
     return off + 4;
+  }
+  /** Zeroes buf[from..to): a few bytes at a time here, where a loop beats Buffer#fill's argument checks. */
+  private zero(from: number, to: number): void {
+    for (let i = from; i < to; i++) this.buf[i] = 0;
+  }
+  /** An attribute with a zeroed payload of `plen` bytes to fill in `target`; returns the payload offset. */
+  reserve(type: number, plen: number): number {
+    const o = this.head(type, plen);
+    this.zero(o, o + plen);
+    return o;
   }
   raw(type: number, payload: Uint8Array): this {
     const o = this.head(type, payload.length);
     this.buf.set(payload, o);
     return this;
   }
-  u8(type: number, v: number): this { this.buf[this.head(type, 1)] = v & 0xff; return this; }
-  u16(type: number, v: number): this { hostU16(this.buf, v & 0xffff, this.head(type, 2)); return this; }
-  be16(type: number, v: number): this { this.buf.writeUInt16BE(v & 0xffff, this.head(type, 2)); return this; }
-  u32(type: number, v: number): this { hostU32(this.buf, v >>> 0, this.head(type, 4)); return this; }
-  be32(type: number, v: number): this { this.buf.writeUInt32BE(v >>> 0, this.head(type, 4)); return this; }
+  // head() first: it may move the buffer, so `this.buf` is read after it
+  u8(type: number, v: number): this { const o = this.head(type, 1); this.buf[o] = v & 0xff; return this; }
+  u16(type: number, v: number): this { const o = this.head(type, 2); hostU16(this.buf, v & 0xffff, o); return this; }
+  be16(type: number, v: number): this { const o = this.head(type, 2); be16(this.buf, v & 0xffff, o); return this; }
+  u32(type: number, v: number): this { const o = this.head(type, 4); hostU32(this.buf, v >>> 0, o); return this; }
+  be32(type: number, v: number): this { const o = this.head(type, 4); be32(this.buf, v >>> 0, o); return this; }
   u64(type: number, v: bigint): this { const o = this.head(type, 8); LE ? this.buf.writeBigUInt64LE(v, o) : this.buf.writeBigUInt64BE(v, o); return this; }
   /** NUL-terminated string. */
   str(type: number, s: string): this {
@@ -81,27 +105,58 @@ export class AttrWriter {
     return this;
   }
   nest(type: number, inner: AttrWriter): this { return this.raw(type, inner.view()); }
+  /** Opens a nested attribute written in place; close it with nestEnd(the returned offset). */
+  nestStart(type: number): number {
+    const off = this.head(type, 0);
+    return off - 4;
+  }
+  nestEnd(start: number): this {
+    const len = this.len - start; // the content is a run of 4-aligned attributes: no padding
+    if (len > 0xffff) throw new RangeError(`nested netlink attribute too long (${len} bytes)`);
+    hostU16(this.buf, len, start);
+    return this;
+  }
+  /** The 4-byte generic netlink header (cmd, version, reserved) that precedes a request's attributes. */
+  genlHeader(cmd: number, version: number): this {
+    this.room(4);
+    this.buf[this.len] = cmd;
+    this.buf[this.len + 1] = version;
+    this.buf[this.len + 2] = 0;
+    this.buf[this.len + 3] = 0;
+    this.len += 4;
+    return this;
+  }
   /** The bytes written so far (a view; copy with buffer()). */
   view(): Buffer { return this.buf.subarray(0, this.len); }
   buffer(): Buffer { return Buffer.from(this.view()); }
 }
 
-export function hostU16(b: Buffer, v: number, off: number): void { LE ? b.writeUInt16LE(v, off) : b.writeUInt16BE(v, off); }
-export function hostU32(b: Buffer, v: number, off: number): void { LE ? b.writeUInt32LE(v, off) : b.writeUInt32BE(v, off); }
-export function readHostU16(b: Uint8Array, off = 0): number { const x = Buffer.from(b.buffer, b.byteOffset, b.byteLength); return LE ? x.readUInt16LE(off) : x.readUInt16BE(off); }
-export function readHostU32(b: Uint8Array, off = 0): number { const x = Buffer.from(b.buffer, b.byteOffset, b.byteLength); return LE ? x.readUInt32LE(off) : x.readUInt32BE(off); }
-export function readHostU64(b: Uint8Array, off = 0): bigint { const x = Buffer.from(b.buffer, b.byteOffset, b.byteLength); return LE ? x.readBigUInt64LE(off) : x.readBigUInt64BE(off); }
+// Byte stores rather than Buffer#writeUInt*: the encoder writes ~16 of these per request, and the
+// Buffer methods' range checks dominated it. The value is taken modulo 2^16 / 2^32.
+export function hostU16(b: Uint8Array, v: number, off: number): void {
+  if (LE) { b[off] = v; b[off + 1] = v >>> 8; } else { b[off] = v >>> 8; b[off + 1] = v; }
+}
+export function hostU32(b: Uint8Array, v: number, off: number): void {
+  if (LE) { b[off] = v; b[off + 1] = v >>> 8; b[off + 2] = v >>> 16; b[off + 3] = v >>> 24; }
+  else { b[off] = v >>> 24; b[off + 1] = v >>> 16; b[off + 2] = v >>> 8; b[off + 3] = v; }
+}
+function be16(b: Uint8Array, v: number, off: number): void { b[off] = v >>> 8; b[off + 1] = v; }
+function be32(b: Uint8Array, v: number, off: number): void { b[off] = v >>> 24; b[off + 1] = v >>> 16; b[off + 2] = v >>> 8; b[off + 3] = v; }
+// toBuffer wraps only a plain Uint8Array: attribute payloads are Buffer views already (parseAttrs)
+export function readHostU16(b: Uint8Array, off = 0): number { const x = toBuffer(b); return LE ? x.readUInt16LE(off) : x.readUInt16BE(off); }
+export function readHostU32(b: Uint8Array, off = 0): number { const x = toBuffer(b); return LE ? x.readUInt32LE(off) : x.readUInt32BE(off); }
+export function readHostU64(b: Uint8Array, off = 0): bigint { const x = toBuffer(b); return LE ? x.readBigUInt64LE(off) : x.readBigUInt64BE(off); }
 
 /** Parsed attribute run: type → payload (last one wins; IPVS never repeats a type). */
 export type Attrs = Map<number, Buffer>;
 
 export function parseAttrs(buf: Uint8Array): Attrs {
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const b = toBuffer(buf);
   const out: Attrs = new Map();
   let off = 0;
   while (off + 4 <= b.length) {
-    const len = readHostU16(b, off);
-    const type = readHostU16(b, off + 2) & NLA_TYPE_MASK;
+    const len = LE ? b.readUInt16LE(off) : b.readUInt16BE(off);
+    const type = (LE ? b.readUInt16LE(off + 2) : b.readUInt16BE(off + 2)) & NLA_TYPE_MASK;
     if (len < 4 || off + len > b.length) throw new RangeError(`malformed netlink attribute at offset ${off} (len ${len}, buffer ${b.length})`);
     out.set(type, b.subarray(off + 4, off + len));
     off += (len + 3) & ~3;

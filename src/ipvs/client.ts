@@ -3,20 +3,21 @@
  * socket (src/netlink: only the netlink package's raw socket is loaded, lazily,
  * so agents that never touch IPVS never load it).
  *
- * Writes are batched: many requests per sendmsg (the kernel runs the messages
- * of a buffer in order and ACKs each by sequence number), several batches in
- * flight. Dumps are serialised by the socket (one dump per socket at a time)
- * and wait for in-flight writes, so a listing never races a change.
+ * Writes are batched: many requests encoded into one buffer per sendmsg (the
+ * kernel runs the messages of a buffer in order; only the last asks for an ACK,
+ * see NetlinkSocket.batch), several batches in flight. Dumps are serialised by
+ * the socket (one dump per socket at a time) and wait for in-flight writes, so a
+ * listing never races a change.
  */
-import { IPVS_GENL_NAME, IPVS_GENL_VERSION } from './attrs.ts';
+import { AttrWriter, IPVS_GENL_NAME, IPVS_GENL_VERSION } from './attrs.ts';
 import {
-  decodeConfigMsg, decodeDaemonMsg, decodeDestMsg, decodeInfoMsg, decodeServiceMsg, encodeOp, requests, type Op, type Request,
+  decodeConfigMsg, decodeDaemonMsg, decodeDestMsg, decodeInfoMsg, decodeServiceMsg, encodeOp, OP_CMD, requests, writeOpAttrs, type Op, type Request,
 } from './codec.ts';
 import { IpvsApplyError, IpvsKernelError, IpvsNotLoadedError, IpvsPermissionError, errnoOf, kernelError } from './errors.ts';
 import type { Destination, Info, Service, ServiceKey, SyncDaemon, Table, Timeouts, VirtualService } from './model.ts';
 import type { CurrentState } from './planner.ts';
 import { attrMap, str } from '../netlink/message.ts';
-import type { NetlinkSocket } from '../netlink/socket.ts';
+import type { BatchItem, NetlinkSocket } from '../netlink/socket.ts';
 
 const GENL_ID_CTRL = 0x10;
 const CTRL_CMD_GETFAMILY = 3;
@@ -94,18 +95,24 @@ export class IpvsClient {
     }
   }
 
-  /** Several write requests in ONE sendmsg; resolves per request with true or the kernel's error. */
+  /** Several write requests in ONE sendmsg, encoded into one buffer; resolves per request with true or the kernel's error. */
   private async callBatch(batch: readonly Op[]): Promise<(true | Error)[]> {
     this.inflight++;
     this.requests += batch.length;
     this.writes += batch.length;
     this.sends++;
     try {
-      const items = batch.map((op) => {
-        const req = encodeOp(op);
-        return { type: this.family, flags: 0, data: genl(req.cmd, IPVS_GENL_VERSION, req.data), what: op.op };
-      });
-      return await Promise.all(this.sock.batch(items).map((p, i) => p.then(() => true as const, (e: unknown) => kernelError(e, batch[i]))));
+      const w = new AttrWriter(batch.length * 128);
+      const ends: number[] = new Array<number>(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        const op = batch[i]!;
+        writeOpAttrs(w.genlHeader(OP_CMD[op.op], IPVS_GENL_VERSION), op);
+        ends[i] = w.length;
+      }
+      const buf = w.view(); // views into it only once every request is written (the writer may move its buffer)
+      const items: BatchItem[] = batch.map((op, i) => ({ type: this.family, flags: 0, data: buf.subarray(i ? ends[i - 1] : 0, ends[i]), what: op.op }));
+      const results = await this.sock.batch(items);
+      return results.map((r, i) => (r instanceof Error ? kernelError(r, batch[i]) : true));
     } finally {
       this.done();
     }

@@ -12,7 +12,7 @@ import {
   getBe16, getStr, getU16, getU32, getU64, getU8, hostU32, parseAttrs, readHostU32, type Attrs,
 } from './attrs.ts';
 import {
-  AF, DAEMON_STATE, FWD, PROTO, SVC_F, TUN_CSUM, TUN_TYPE, addrToBytes, bitsToSchedFlags, bytesToAddr,
+  AF, DAEMON_STATE, FWD, PROTO, SVC_F, TUN_CSUM, TUN_TYPE, addrToBytes, bitsToSchedFlags, bytesToAddr, ipv4Into,
   schedFlagsToBits, zeroStats, type Destination, type Family, type Forward, type Info, type Service,
   type ServiceKey, type Stats, type SyncDaemon, type Timeouts, type TunnelChecksum, type TunnelType,
 } from './model.ts';
@@ -39,14 +39,15 @@ const FWD_OF_NUM: Forward[] = ['masq', 'local', 'tunnel', 'route', 'bypass'];
 const TUN_OF_NUM: TunnelType[] = ['ipip', 'gue', 'gre'];
 const CSUM_OF_NUM: TunnelChecksum[] = ['nocsum', 'csum', 'remcsum'];
 
-/** 16-byte union nf_inet_addr, as ipvsadm/keepalived send it. */
-function addr16(address: string): Buffer {
-  const b = Buffer.allocUnsafe(16).fill(0);
-  addrToBytes(address).copy(b);
-  return b;
+/** 16-byte union nf_inet_addr (as ipvsadm/keepalived send it), written in place. */
+function addr16(w: AttrWriter, type: number, address: string): void {
+  const o = w.reserve(type, 16);
+  if (!ipv4Into(address, w.target, o)) addrToBytes(address).copy(w.target, o);
 }
 
 // ---------- encoding ----------
+// Every encoder appends to the writer it is given (a new one by default) and returns it, so the
+// client can write a whole batch of requests into one buffer.
 
 export function encodeServiceKey(k: ServiceKey, w = new AttrWriter()): AttrWriter {
   w.u16(SVC_ATTR.AF, AF[k.family]);
@@ -54,7 +55,7 @@ export function encodeServiceKey(k: ServiceKey, w = new AttrWriter()): AttrWrite
     w.u32(SVC_ATTR.FWMARK, k.fwmark);
   } else {
     w.u16(SVC_ATTR.PROTOCOL, PROTO[k.protocol]);
-    w.raw(SVC_ATTR.ADDR, addr16(k.address));
+    addr16(w, SVC_ATTR.ADDR, k.address);
     w.be16(SVC_ATTR.PORT, k.port);
   }
   return w;
@@ -65,14 +66,13 @@ export function serviceFlagBits(s: Service): number {
 }
 
 /** Full service (NEW_SERVICE / SET_SERVICE): key + scheduler, flags, timeout, netmask (+ PE). */
-export function encodeService(s: Service): AttrWriter {
-  const w = encodeServiceKey(s.key);
+export function encodeService(s: Service, w = new AttrWriter()): AttrWriter {
+  encodeServiceKey(s.key, w);
   w.str(SVC_ATTR.SCHED_NAME, s.scheduler);
   if (s.pe) w.str(SVC_ATTR.PE_NAME, s.pe);
-  const flags = Buffer.alloc(8);
-  hostU32(flags, serviceFlagBits(s), 0);
-  hostU32(flags, 0xffffffff, 4); // mask: we state every flag, the kernel keeps none of the old ones
-  w.raw(SVC_ATTR.FLAGS, flags);
+  const flags = w.reserve(SVC_ATTR.FLAGS, 8);
+  hostU32(w.target, serviceFlagBits(s), flags);
+  hostU32(w.target, 0xffffffff, flags + 4); // mask: we state every flag, the kernel keeps none of the old ones
   w.u32(SVC_ATTR.TIMEOUT, s.persistent ?? s.timeout ?? 0);
   if (s.key.family === 'inet') w.be32(SVC_ATTR.NETMASK, s.netmask); // __be32 mask
   else w.u32(SVC_ATTR.NETMASK, s.netmask); // host-order prefix length
@@ -80,15 +80,15 @@ export function encodeService(s: Service): AttrWriter {
 }
 
 export function encodeDestKey(d: Pick<Destination, 'family' | 'address' | 'port'>, w = new AttrWriter()): AttrWriter {
-  w.raw(DEST_ATTR.ADDR, addr16(d.address));
+  addr16(w, DEST_ATTR.ADDR, d.address);
   w.be16(DEST_ATTR.PORT, d.port);
   w.u16(DEST_ATTR.ADDR_FAMILY, AF[d.family]);
   return w;
 }
 
 /** Full destination (NEW_DEST / SET_DEST). */
-export function encodeDest(d: Destination): AttrWriter {
-  const w = encodeDestKey(d);
+export function encodeDest(d: Destination, w = new AttrWriter()): AttrWriter {
+  encodeDestKey(d, w);
   w.u32(DEST_ATTR.FWD_METHOD, FWD[d.forward]);
   w.u32(DEST_ATTR.WEIGHT, d.weight);
   w.u32(DEST_ATTR.U_THRESH, d.upperThreshold);
@@ -100,8 +100,7 @@ export function encodeDest(d: Destination): AttrWriter {
   return w;
 }
 
-export function encodeDaemon(d: SyncDaemon): AttrWriter {
-  const w = new AttrWriter();
+export function encodeDaemon(d: SyncDaemon, w = new AttrWriter()): AttrWriter {
   w.u32(DAEMON_ATTR.STATE, DAEMON_STATE[d.state]);
   w.str(DAEMON_ATTR.MCAST_IFN, d.ifname);
   w.u32(DAEMON_ATTR.SYNC_ID, d.syncId);
@@ -115,32 +114,54 @@ export function encodeDaemon(d: SyncDaemon): AttrWriter {
   return w;
 }
 
-/** The request for one operation. */
-export function encodeOp(op: Op): Request {
-  const w = new AttrWriter();
+/** The IPVS command of each operation. */
+export const OP_CMD: Readonly<Record<Op['op'], number>> = {
+  'add-service': CMD.NEW_SERVICE, 'edit-service': CMD.SET_SERVICE, 'del-service': CMD.DEL_SERVICE,
+  'add-dest': CMD.NEW_DEST, 'edit-dest': CMD.SET_DEST, 'del-dest': CMD.DEL_DEST,
+  flush: CMD.FLUSH, zero: CMD.ZERO, 'set-timeouts': CMD.SET_CONFIG, 'add-daemon': CMD.NEW_DAEMON, 'del-daemon': CMD.DEL_DAEMON,
+};
+
+/** Appends the attributes of one operation's request (the payload after the genl header) to `w`. */
+export function writeOpAttrs(w: AttrWriter, op: Op): AttrWriter {
+  let n: number;
   switch (op.op) {
-    case 'add-service': return { cmd: CMD.NEW_SERVICE, data: w.nest(CMD_ATTR.SERVICE, encodeService(op.service)).buffer(), dump: false };
-    case 'edit-service': return { cmd: CMD.SET_SERVICE, data: w.nest(CMD_ATTR.SERVICE, encodeService(op.service)).buffer(), dump: false };
-    case 'del-service': return { cmd: CMD.DEL_SERVICE, data: w.nest(CMD_ATTR.SERVICE, encodeServiceKey(op.key)).buffer(), dump: false };
+    case 'add-service':
+    case 'edit-service':
+      n = w.nestStart(CMD_ATTR.SERVICE); encodeService(op.service, w); w.nestEnd(n);
+      break;
+    case 'del-service':
+      n = w.nestStart(CMD_ATTR.SERVICE); encodeServiceKey(op.key, w); w.nestEnd(n);
+      break;
     case 'add-dest':
     case 'edit-dest':
-      w.nest(CMD_ATTR.SERVICE, encodeServiceKey(op.key)).nest(CMD_ATTR.DEST, encodeDest(op.dest));
-      return { cmd: op.op === 'add-dest' ? CMD.NEW_DEST : CMD.SET_DEST, data: w.buffer(), dump: false };
+      n = w.nestStart(CMD_ATTR.SERVICE); encodeServiceKey(op.key, w); w.nestEnd(n);
+      n = w.nestStart(CMD_ATTR.DEST); encodeDest(op.dest, w); w.nestEnd(n);
+      break;
     case 'del-dest':
-      w.nest(CMD_ATTR.SERVICE, encodeServiceKey(op.key)).nest(CMD_ATTR.DEST, encodeDestKey(op.dest));
-      return { cmd: CMD.DEL_DEST, data: w.buffer(), dump: false };
-    case 'flush': return { cmd: CMD.FLUSH, data: w.buffer(), dump: false };
+      n = w.nestStart(CMD_ATTR.SERVICE); encodeServiceKey(op.key, w); w.nestEnd(n);
+      n = w.nestStart(CMD_ATTR.DEST); encodeDestKey(op.dest, w); w.nestEnd(n);
+      break;
+    case 'flush': break;
     case 'zero':
-      if (op.key) w.nest(CMD_ATTR.SERVICE, encodeServiceKey(op.key));
-      return { cmd: CMD.ZERO, data: w.buffer(), dump: false };
+      if (op.key) { n = w.nestStart(CMD_ATTR.SERVICE); encodeServiceKey(op.key, w); w.nestEnd(n); }
+      break;
     case 'set-timeouts':
       // 0 = leave unchanged (kernel semantics)
       w.u32(CMD_ATTR.TIMEOUT_TCP, op.timeouts.tcp ?? 0).u32(CMD_ATTR.TIMEOUT_TCP_FIN, op.timeouts.tcpFin ?? 0).u32(CMD_ATTR.TIMEOUT_UDP, op.timeouts.udp ?? 0);
-      return { cmd: CMD.SET_CONFIG, data: w.buffer(), dump: false };
-    case 'add-daemon': return { cmd: CMD.NEW_DAEMON, data: w.nest(CMD_ATTR.DAEMON, encodeDaemon(op.daemon)).buffer(), dump: false };
+      break;
+    case 'add-daemon':
+      n = w.nestStart(CMD_ATTR.DAEMON); encodeDaemon(op.daemon, w); w.nestEnd(n);
+      break;
     case 'del-daemon':
-      return { cmd: CMD.DEL_DAEMON, data: w.nest(CMD_ATTR.DAEMON, new AttrWriter().u32(DAEMON_ATTR.STATE, DAEMON_STATE[op.state])).buffer(), dump: false };
+      n = w.nestStart(CMD_ATTR.DAEMON); w.u32(DAEMON_ATTR.STATE, DAEMON_STATE[op.state]); w.nestEnd(n);
+      break;
   }
+  return w;
+}
+
+/** The request for one operation. */
+export function encodeOp(op: Op): Request {
+  return { cmd: OP_CMD[op.op], data: writeOpAttrs(new AttrWriter(), op).buffer(), dump: false };
 }
 
 export const requests = {

@@ -108,23 +108,42 @@ export function makeDest(address: string, port: number, more: Partial<Omit<Desti
 // ---------- addresses ----------
 
 export function familyOf(address: string): Family {
-  if (isIPv4(address)) return 'inet';
+  if (isIpv4Text(address)) return 'inet';
   if (isIPv6(address)) return 'inet6';
   throw new TypeError(`not an IP address: ${address}`);
 }
 
+/**
+ * Writes a dotted-quad IPv4 address as 4 bytes at out[off..]; false (nothing defined written) unless
+ * `address` is exactly what net.isIPv4 accepts: 4 decimal octets 0..255 without leading zeros.
+ * The encoder's hot path: no regular expression, no allocation.
+ */
+export function ipv4Into(address: string, out: Uint8Array, off: number): boolean {
+  let part = 0, n = 0, digits = 0;
+  for (let k = 0; k < address.length; k++) {
+    const c = address.charCodeAt(k);
+    if (c === 46) {
+      if (digits === 0 || part === 3) return false;
+      out[off + part++] = n; n = 0; digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && n === 0) return false; // leading zero
+      n = n * 10 + c - 48;
+      if (++digits > 3 || n > 255) return false;
+    } else return false;
+  }
+  if (digits === 0 || part !== 3) return false;
+  out[off + 3] = n;
+  return true;
+}
+
+const scratch4 = new Uint8Array(4);
+/** net.isIPv4 without its regular expression (the validator's and planner's per-destination path). */
+export function isIpv4Text(address: string): boolean { return ipv4Into(address, scratch4, 0); }
+
 /** Address → bytes (4 for IPv4, 16 for IPv6). */
 export function addrToBytes(address: string): Buffer {
-  if (isIPv4(address)) {
-    const b = Buffer.allocUnsafe(4);
-    let i = 0, n = 0;
-    for (let k = 0; k < address.length; k++) {
-      const c = address.charCodeAt(k);
-      if (c === 46) { b[i++] = n; n = 0; } else n = n * 10 + c - 48;
-    }
-    b[i] = n;
-    return b;
-  }
+  const b4 = Buffer.allocUnsafe(4);
+  if (ipv4Into(address, b4, 0)) return b4;
   if (!isIPv6(address)) throw new TypeError(`not an IP address: ${address}`);
   let a = address;
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(a);
@@ -169,12 +188,14 @@ export function canonicalAddr(address: string): string {
 
 /** "10.0.0.1:80" / "[2001:db8::1]:80". */
 export function formatAddrPort(address: string, port: number): string {
-  return isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
+  return !isIpv4Text(address) && isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 /** Parse "10.0.0.1:80", "10.0.0.1", "[v6]:80", "[v6]", "v6" (no port). Port undefined when absent. */
 export function parseAddrPort(text: string): { address: string; port: number | undefined } {
   const s = text.trim();
+  const v4 = parseIpv4Port(s);
+  if (v4) return v4;
   let addr: string, port: string | undefined;
   const m6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
   if (m6) { addr = m6[1]!; port = m6[2]; }
@@ -185,6 +206,25 @@ export function parseAddrPort(text: string): { address: string; port: number | u
   const p = port === undefined ? undefined : Number(port);
   if (p !== undefined && p > 65535) throw new TypeError(`port ${p} out of range 0..65535 in "${text}"`);
   return { address: canonicalAddr(addr), port: p };
+}
+
+/**
+ * The common case of parseAddrPort, "10.0.0.1" or "10.0.0.1:80" with a canonical address and a valid
+ * port, without regular expressions; undefined for anything else (the general path decides).
+ */
+function parseIpv4Port(s: string): { address: string; port: number | undefined } | undefined {
+  const i = s.indexOf(':');
+  if (i < 0) return isIpv4Text(s) ? { address: s, port: undefined } : undefined;
+  if (i === s.length - 1 || s.indexOf(':', i + 1) >= 0) return undefined;
+  const address = s.slice(0, i);
+  if (!isIpv4Text(address)) return undefined;
+  let port = 0;
+  for (let k = i + 1; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return undefined;
+    port = port * 10 + c - 48;
+  }
+  return port <= 65535 ? { address, port } : undefined;
 }
 
 // ---------- service keys ----------

@@ -10,18 +10,24 @@
  */
 import type { Op } from './codec.ts';
 import {
-  serviceKeyId, type Destination, type Service, type SyncDaemon, type Table, type Timeouts,
+  serviceKeyId, type Destination, type Service, type SyncDaemon, type Table, type Timeouts, type VirtualService,
 } from './model.ts';
 import type { DesiredTable } from './validate.ts';
 
 export interface CurrentState extends Table { timeouts?: Timeouts | undefined; daemons?: SyncDaemon[] | undefined }
+
+/** Same set of scheduler flags (order-insensitive); the usual case, none on either side, allocates nothing. */
+function sameFlags(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.length === 0 || [...a].sort().join() === [...b].sort().join();
+}
 
 export function sameServiceSettings(want: Service, have: Service): boolean {
   if (want.scheduler !== have.scheduler) return false;
   if ((want.persistent ?? null) !== (have.persistent ?? null)) return false;
   if (want.netmask !== have.netmask) return false;
   if (want.onePacket !== have.onePacket) return false;
-  if ([...want.schedFlags].sort().join() !== [...have.schedFlags].sort().join()) return false;
+  if (!sameFlags(want.schedFlags, have.schedFlags)) return false;
   if ((want.pe ?? '') !== (have.pe ?? '')) return false;
   if (want.persistent === undefined && want.timeout !== undefined && want.timeout !== (have.timeout ?? 0)) return false;
   return true;
@@ -49,20 +55,31 @@ export function plan(desired: DesiredTable, current: CurrentState): Op[] {
   for (const [id, s] of have) if (!want.has(id)) ops.push({ op: 'del-service', key: s.key });
 
   const added: Op[] = [];
+  const settings = (w: VirtualService): Service => { const { destinations: _, ...svc } = w; return svc; };
   for (const [id, w] of want) {
-    const { destinations: wd, ...wsvc } = w;
     const h = have.get(id);
     if (!h) {
-      added.push({ op: 'add-service', service: wsvc });
-      for (const d of wd) added.push({ op: 'add-dest', key: w.key, dest: d });
+      added.push({ op: 'add-service', service: settings(w) });
+      for (const d of w.destinations) added.push({ op: 'add-dest', key: w.key, dest: d });
       continue;
     }
-    if (!sameServiceSettings(w, h)) ops.push({ op: 'edit-service', service: wsvc });
-    const hd = new Map(h.destinations.map((d) => [dkey(d), d]));
-    const wdm = new Map(wd.map((d) => [dkey(d), d]));
-    for (const [k, d] of hd) if (!wdm.has(k)) ops.push({ op: 'del-dest', key: w.key, dest: { family: d.family, address: d.address, port: d.port } });
-    for (const [k, d] of wdm) { const x = hd.get(k); if (x && !sameDestSettings(d, x)) ops.push({ op: 'edit-dest', key: w.key, dest: d }); }
-    for (const [k, d] of wdm) if (!hd.has(k)) ops.push({ op: 'add-dest', key: w.key, dest: d });
+    if (!sameServiceSettings(w, h)) ops.push({ op: 'edit-service', service: settings(w) });
+    // one map (have) and one key per destination: a matched one leaves the map, what remains is removed
+    // (destinations are unique per service, validate.ts)
+    const hd = new Map<string, Destination>();
+    for (const d of h.destinations) hd.set(dkey(d), d);
+    const edits: Op[] = [];
+    const adds: Op[] = [];
+    for (const d of w.destinations) {
+      const k = dkey(d);
+      const x = hd.get(k);
+      if (!x) { adds.push({ op: 'add-dest', key: w.key, dest: d }); continue; }
+      hd.delete(k);
+      if (!sameDestSettings(d, x)) edits.push({ op: 'edit-dest', key: w.key, dest: d });
+    }
+    for (const d of hd.values()) ops.push({ op: 'del-dest', key: w.key, dest: { family: d.family, address: d.address, port: d.port } });
+    for (const o of edits) ops.push(o);
+    for (const o of adds) ops.push(o);
   }
   ops.push(...added);
 

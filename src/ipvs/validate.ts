@@ -19,6 +19,9 @@ export const MAX_PERSISTENT = 2678400;
 export const KNOWN_PE = ['sip'] as const;
 /** Counters `lvsha ipvs list --json --stats` prints; accepted and ignored so its output can be applied back. */
 const READ_ONLY = ['stats', 'activeConns', 'inactConns', 'persistConns'];
+// built once: they are checked for every service and destination
+const SERVICE_FIELDS = ['service', 'protocol', 'address', 'port', 'fwmark', 'family', 'scheduler', 'persistent', 'netmask', 'onePacket', 'schedFlags', 'pe', 'destinations', 'stats'];
+const DEST_FIELDS = ['address', 'port', 'forward', 'weight', 'upperThreshold', 'lowerThreshold', 'tunnel', ...READ_ONLY];
 
 export interface DesiredTable extends Table { timeouts?: Partial<Timeouts> | undefined; daemons?: SyncDaemon[] | undefined }
 
@@ -63,7 +66,7 @@ export function validateTable(input: unknown, source = 'table'): DesiredTable {
     const p = `services[${i}]`;
     if (!isObj(rs)) { bad(p, 'must be an object'); return; }
     const P = loc(rs, p);
-    known(rs, p, ['service', 'protocol', 'address', 'port', 'fwmark', 'family', 'scheduler', 'persistent', 'netmask', 'onePacket', 'schedFlags', 'pe', 'destinations', 'stats']);
+    known(rs, p, SERVICE_FIELDS);
     // key
     let key: ServiceKey | undefined;
     try {
@@ -150,7 +153,7 @@ export function validateTable(input: unknown, source = 'table'): DesiredTable {
       const dp0 = `${P}.destinations[${j}]`;
       if (!isObj(d)) { bad(dp0, 'must be an object'); return; }
       const dp = loc(d, dp0);
-      known(d, dp0, ['address', 'port', 'forward', 'weight', 'upperThreshold', 'lowerThreshold', 'tunnel', ...READ_ONLY]);
+      known(d, dp0, DEST_FIELDS);
       let address: string | undefined, port: number | undefined;
       try {
         if (typeof d.address !== 'string') throw new TypeError('missing "address" (e.g. "10.0.0.2:80")');

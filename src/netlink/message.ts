@@ -49,15 +49,27 @@ export function errorCode(m: NlMessage): number {
   return m.data.length >= 4 ? -m.data.readInt32LE(0) : 0;
 }
 
+/** Bytes a message with this payload takes in a buffer of messages (header + payload + padding). */
+export const messageSize = (payload: Uint8Array): number => NLMSG_HDRLEN + align4(payload.length);
+
 export function encodeMessage(type: number, flags: number, seq: number, payload: Uint8Array, port = 0): Buffer {
-  const buf = Buffer.alloc(NLMSG_HDRLEN + align4(payload.length));
-  buf.writeUInt32LE(NLMSG_HDRLEN + payload.length, 0);
-  buf.writeUInt16LE(type, 4);
-  buf.writeUInt16LE(flags, 6);
-  buf.writeUInt32LE(seq >>> 0, 8);
-  buf.writeUInt32LE(port >>> 0, 12);
-  buf.set(payload, NLMSG_HDRLEN);
+  const buf = Buffer.allocUnsafe(messageSize(payload));
+  encodeMessageInto(buf, 0, type, flags, seq, payload, port);
   return buf;
+}
+
+/** Writes one message at buf[off..] (room: messageSize(payload)); returns the offset after it. */
+export function encodeMessageInto(buf: Buffer, off: number, type: number, flags: number, seq: number, payload: Uint8Array, port = 0): number {
+  const len = NLMSG_HDRLEN + payload.length;
+  buf.writeUInt32LE(len, off);
+  buf.writeUInt16LE(type, off + 4);
+  buf.writeUInt16LE(flags, off + 6);
+  buf.writeUInt32LE(seq >>> 0, off + 8);
+  buf.writeUInt32LE(port >>> 0, off + 12);
+  buf.set(payload, off + NLMSG_HDRLEN);
+  const end = off + align4(len);
+  if (end > off + len) buf.fill(0, off + len, end);
+  return end;
 }
 
 /** Splits a datagram into messages; stops at a malformed length rather than reading past it. */

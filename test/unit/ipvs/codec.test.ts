@@ -2,7 +2,7 @@ import t from 'tap';
 import { AttrWriter, CMD, CMD_ATTR, SVC_ATTR, DEST_ATTR, STATS_ATTR, parseAttrs } from '../../../src/ipvs/attrs.ts';
 import {
   encodeOp, encodeService, encodeDest, decodeServiceAttrs, decodeDestAttrs, decodeServiceMsg, decodeDestMsg, decodeInfoMsg,
-  decodeConfigMsg, decodeDaemonMsg, requests, type Op,
+  decodeConfigMsg, decodeDaemonMsg, OP_CMD, requests, writeOpAttrs, type Op,
 } from '../../../src/ipvs/codec.ts';
 import { makeService, makeDest, parseServiceKey, type Service, type Destination } from '../../../src/ipvs/model.ts';
 
@@ -187,4 +187,28 @@ t.test('decoding kernel replies: STATS64 u64, STATS fallback, missing ADDR_FAMIL
   const nf = Buffer.from(new AttrWriter().nest(CMD_ATTR.SERVICE, encodeService(makeService(parseServiceKey('TCP 10.0.0.1:80'), 'rr'))).buffer());
   nf.writeUInt16LE(0x8001, 2);
   t.equal(decodeServiceMsg(nf).scheduler, 'rr');
+});
+
+t.test('a batch written into one growing writer equals the requests encoded one by one', async (t) => {
+  const key = parseServiceKey('TCP 10.0.0.1:80');
+  const key6 = parseServiceKey('UDP [2001:db8::1]:53');
+  const ops: Op[] = [
+    { op: 'add-service', service: makeService(key, 'wrr', { persistent: 300, schedFlags: ['flag-1'], pe: 'sip' }) },
+    { op: 'add-service', service: makeService(key6, 'sh', { netmask: 64 }) },
+    ...Array.from({ length: 40 }, (_, i): Op => ({ op: 'add-dest', key: i % 2 ? key : key6, dest: makeDest(i % 2 ? `10.1.${i}.2` : `2001:db8::${i + 2}`, 80 + i, { weight: i }) })),
+    { op: 'edit-dest', key, dest: makeDest('10.1.1.2', 81, { forward: 'tunnel', tunnel: { type: 'gue', port: 6080, checksum: 'csum' } }) },
+    { op: 'del-dest', key, dest: makeDest('10.1.1.2', 81) },
+    { op: 'del-service', key: key6 },
+    { op: 'set-timeouts', timeouts: { tcp: 900 } },
+    { op: 'zero', key }, { op: 'flush' },
+  ];
+  const w = new AttrWriter(16); // grows many times while requests are being written
+  const ends: number[] = [];
+  for (const op of ops) { writeOpAttrs(w.genlHeader(OP_CMD[op.op], 1), op); ends.push(w.length); }
+  const all = w.view();
+  ops.forEach((op, i) => {
+    const one = encodeOp(op);
+    const got = all.subarray(i ? ends[i - 1] : 0, ends[i]);
+    t.equal(hex(got), hex(Buffer.concat([Buffer.from([one.cmd, 1, 0, 0]), one.data])), `${op.op} #${i}`);
+  });
 });

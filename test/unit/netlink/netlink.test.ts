@@ -61,3 +61,27 @@ t.test('live: generic netlink errors carry the errno name', async (t) => {
     s.close();
   }
 });
+
+t.test('live: a batch is one sendmsg; only its last request asks for an ACK, every result is still exact', async (t) => {
+  const s = await NetlinkSocket.open(NETLINK_GENERIC);
+  try {
+    const get = (name: string) => ({ type: 0x10, flags: 0, data: Buffer.concat([Buffer.from([3, 2, 0, 0]), str(2, name)]), what: `resolve ${name}` });
+    const badCmd = { type: 0x10, flags: 0, data: Buffer.from([0x7f, 1, 0, 0]), what: 'unknown nlctrl command' };
+    const r = await s.batch([get('nlctrl'), badCmd, get('nlctrl'), get('no-such-family'), get('nlctrl'), get('nlctrl')]);
+    t.equal(r.length, 6);
+    t.same(r.map((x) => (x instanceof NetlinkError ? x.code : x instanceof Error ? 'other error' : `${x.length} reply`)),
+      ['1 reply', 'EOPNOTSUPP', '1 reply', 'ENOENT', '1 reply', '1 reply'],
+      'errors of un-ACKed requests arrive by sequence number; the rest succeed, with their replies');
+    t.match((r[3] as Error).message, /resolve no-such-family: ENOENT/);
+    // the last one failing settles the batch too
+    const r2 = await s.batch([get('nlctrl'), get('no-such-family')]);
+    t.same(r2.map((x) => x instanceof NetlinkError ? x.code : 'ok'), ['ok', 'ENOENT']);
+    t.same(await s.batch([]), [], 'an empty batch sends nothing');
+  } finally {
+    s.close();
+  }
+  // nothing can be sent on a closed socket: every request settles with the error, nothing hangs
+  const r3 = await s.batch([{ type: 0x10, flags: 0, data: Buffer.from([3, 2, 0, 0]), what: 'x' }, { type: 0x10, flags: 0, data: Buffer.from([3, 2, 0, 0]), what: 'y' }]);
+  t.same(r3.map((x) => x instanceof Error && /closed/.test(x.message)), [true, true], 'a batch on a closed socket: both fail');
+  await t.rejects(s.request(0x10, 0, Buffer.from([3, 2, 0, 0]), 'z'), /closed/, 'a request on a closed socket rejects');
+});

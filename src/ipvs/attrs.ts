@@ -41,8 +41,8 @@ const NLA_TYPE_MASK = 0x3fff; // strips NLA_F_NESTED / NLA_F_NET_BYTEORDER
 
 /**
  * Builds a run of attributes into one growing buffer. Host-order integers unless the method says
- * big-endian. Nested attributes are written in place (nestStart/nestEnd, like libnl's
- * nla_nest_start/nla_nest_end), so a whole request, or a batch of them, is one buffer.
+ * big-endian. Nested attributes are written in place (nested()), so a whole request, or a
+ * batch of them, is one buffer.
  */
 export class AttrWriter {
   private buf: Buffer;
@@ -104,15 +104,17 @@ export class AttrWriter {
     this.buf[o + n] = 0;
     return this;
   }
+  /** A nested attribute holding what another writer built (a copy; the encoders use nested()). */
   nest(type: number, inner: AttrWriter): this { return this.raw(type, inner.view()); }
-  /** Opens a nested attribute written in place; close it with nestEnd(the returned offset). */
-  nestStart(type: number): number {
-    const off = this.head(type, 0);
-    return off - 4;
-  }
-  nestEnd(start: number): this {
+  /**
+   * A nested attribute whose content `fill` writes in place (like libnl's nla_nest_start/end):
+   * no inner buffer, no copy.
+   */
+  nested(type: number, fill: (w: this) => unknown): this {
+    const start = this.head(type, 0) - 4;
+    fill(this);
     const len = this.len - start; // the content is a run of 4-aligned attributes: no padding
-    if (len > 0xffff) throw new RangeError(`nested netlink attribute too long (${len} bytes)`);
+    if (len > 0xffff) throw new RangeError(`nested netlink attribute ${type} too long (${len} bytes)`);
     hostU16(this.buf, len, start);
     return this;
   }

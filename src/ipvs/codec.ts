@@ -123,40 +123,28 @@ export const OP_CMD: Readonly<Record<Op['op'], number>> = {
 
 /** Appends the attributes of one operation's request (the payload after the genl header) to `w`. */
 export function writeOpAttrs(w: AttrWriter, op: Op): AttrWriter {
-  let n: number;
   switch (op.op) {
     case 'add-service':
     case 'edit-service':
-      n = w.nestStart(CMD_ATTR.SERVICE); encodeService(op.service, w); w.nestEnd(n);
-      break;
+      return w.nested(CMD_ATTR.SERVICE, (n) => encodeService(op.service, n));
     case 'del-service':
-      n = w.nestStart(CMD_ATTR.SERVICE); encodeServiceKey(op.key, w); w.nestEnd(n);
-      break;
+      return w.nested(CMD_ATTR.SERVICE, (n) => encodeServiceKey(op.key, n));
     case 'add-dest':
     case 'edit-dest':
-      n = w.nestStart(CMD_ATTR.SERVICE); encodeServiceKey(op.key, w); w.nestEnd(n);
-      n = w.nestStart(CMD_ATTR.DEST); encodeDest(op.dest, w); w.nestEnd(n);
-      break;
+      return w.nested(CMD_ATTR.SERVICE, (n) => encodeServiceKey(op.key, n)).nested(CMD_ATTR.DEST, (n) => encodeDest(op.dest, n));
     case 'del-dest':
-      n = w.nestStart(CMD_ATTR.SERVICE); encodeServiceKey(op.key, w); w.nestEnd(n);
-      n = w.nestStart(CMD_ATTR.DEST); encodeDestKey(op.dest, w); w.nestEnd(n);
-      break;
-    case 'flush': break;
+      return w.nested(CMD_ATTR.SERVICE, (n) => encodeServiceKey(op.key, n)).nested(CMD_ATTR.DEST, (n) => encodeDestKey(op.dest, n));
+    case 'flush': return w;
     case 'zero':
-      if (op.key) { n = w.nestStart(CMD_ATTR.SERVICE); encodeServiceKey(op.key, w); w.nestEnd(n); }
-      break;
+      return op.key ? w.nested(CMD_ATTR.SERVICE, (n) => encodeServiceKey(op.key!, n)) : w;
     case 'set-timeouts':
       // 0 = leave unchanged (kernel semantics)
-      w.u32(CMD_ATTR.TIMEOUT_TCP, op.timeouts.tcp ?? 0).u32(CMD_ATTR.TIMEOUT_TCP_FIN, op.timeouts.tcpFin ?? 0).u32(CMD_ATTR.TIMEOUT_UDP, op.timeouts.udp ?? 0);
-      break;
+      return w.u32(CMD_ATTR.TIMEOUT_TCP, op.timeouts.tcp ?? 0).u32(CMD_ATTR.TIMEOUT_TCP_FIN, op.timeouts.tcpFin ?? 0).u32(CMD_ATTR.TIMEOUT_UDP, op.timeouts.udp ?? 0);
     case 'add-daemon':
-      n = w.nestStart(CMD_ATTR.DAEMON); encodeDaemon(op.daemon, w); w.nestEnd(n);
-      break;
+      return w.nested(CMD_ATTR.DAEMON, (n) => encodeDaemon(op.daemon, n));
     case 'del-daemon':
-      n = w.nestStart(CMD_ATTR.DAEMON); w.u32(DAEMON_ATTR.STATE, DAEMON_STATE[op.state]); w.nestEnd(n);
-      break;
+      return w.nested(CMD_ATTR.DAEMON, (n) => n.u32(DAEMON_ATTR.STATE, DAEMON_STATE[op.state]));
   }
-  return w;
 }
 
 /** The request for one operation. */
@@ -166,8 +154,8 @@ export function encodeOp(op: Op): Request {
 
 export const requests = {
   getServices: (): Request => ({ cmd: CMD.GET_SERVICE, data: Buffer.alloc(0), dump: true }),
-  getService: (k: ServiceKey): Request => ({ cmd: CMD.GET_SERVICE, data: new AttrWriter().nest(CMD_ATTR.SERVICE, encodeServiceKey(k)).buffer(), dump: false }),
-  getDests: (k: ServiceKey): Request => ({ cmd: CMD.GET_DEST, data: new AttrWriter().nest(CMD_ATTR.SERVICE, encodeServiceKey(k)).buffer(), dump: true }),
+  getService: (k: ServiceKey): Request => ({ cmd: CMD.GET_SERVICE, data: new AttrWriter().nested(CMD_ATTR.SERVICE, (n) => encodeServiceKey(k, n)).buffer(), dump: false }),
+  getDests: (k: ServiceKey): Request => ({ cmd: CMD.GET_DEST, data: new AttrWriter().nested(CMD_ATTR.SERVICE, (n) => encodeServiceKey(k, n)).buffer(), dump: true }),
   getInfo: (): Request => ({ cmd: CMD.GET_INFO, data: Buffer.alloc(0), dump: false }),
   getConfig: (): Request => ({ cmd: CMD.GET_CONFIG, data: Buffer.alloc(0), dump: false }),
   getDaemons: (): Request => ({ cmd: CMD.GET_DAEMON, data: Buffer.alloc(0), dump: true }),
